@@ -1,0 +1,199 @@
+package dev.mesh.allinone;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged all-in-one jar, run as the README says: it becomes ready, takes a registration through
+ * the gateway's port in both API shapes, lets a second JVM join its cluster and share the registry,
+ * and stops cleanly on SIGTERM, embedded PostgreSQL included.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AllInOneIT {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final String MANIFEST = """
+    {"tag":"sales-table","label":"Sales by region","module":"/w/sales-table/table.js","version":"1.2.0",
+     "owner":"sales-analytics","domain":"sales","domainKind":"aggregate"}""";
+
+  private static Path dataDir;
+  private static Map<String, String> env;
+  private static Process mesh;
+  private static Path meshLog;
+  private static int gatewayPort;
+
+  @BeforeAll
+  static void startMesh() throws Exception {
+    dataDir = Files.createTempDirectory("mesh-it");
+    gatewayPort = freePort();
+    env = new HashMap<>();
+    env.put("MESH_DATA_DIR", dataDir.toString());
+    env.put("MESH_CLUSTER_NAME", "mesh-it-" + UUID.randomUUID());
+    env.put("MESH_CLUSTER_PORT", String.valueOf(30000 + ThreadLocalRandom.current().nextInt(0, 200) * 100));
+    env.put("MESH_GATEWAY_PORT", String.valueOf(gatewayPort));
+    env.put("MESH_REGISTRY_PORT", String.valueOf(freePort()));
+    env.put("MESH_TRACKER_PORT", String.valueOf(freePort()));
+    env.put("MESH_WIDGET_HOST_PORT", String.valueOf(freePort()));
+    env.put("MESH_REGISTRY_TOKEN", "it-token");
+    meshLog = dataDir.resolve("mesh.log");
+    mesh = java(env, meshLog, "-jar", jar());
+    awaitReady(gatewayPort, mesh, meshLog);
+  }
+
+  @AfterAll
+  static void stopMesh() {
+    if (mesh != null && mesh.isAlive()) {
+      mesh.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void readyMeansClusterAndDatabaseUp() throws Exception {
+    HttpResponse<String> ready = get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"cluster\"").contains("\"database\"").contains("\"outcome\":\"UP\"");
+    assertThat(get("/metrics").body()).contains("vertx_http_server_requests_total");
+    assertThat(get("/").body()).contains("<title>Mesh</title>");
+  }
+
+  @Test
+  @Order(2)
+  void registrationRoundTripsThroughTheGateway() throws Exception {
+    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/widgets/sales-table"))
+      .PUT(HttpRequest.BodyPublishers.ofString(MANIFEST)).build());
+    assertThat(refused.statusCode()).isEqualTo(401);
+
+    HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/widgets/sales-table"))
+      .header("Authorization", "Bearer it-token")
+      .PUT(HttpRequest.BodyPublishers.ofString(MANIFEST)).build());
+    assertThat(created.statusCode()).isEqualTo(201);
+
+    assertThat(get("/api/widgets?domain=sales").body()).contains("\"id\":\"sales-table\"").contains("\"count\":1");
+    HttpResponse<String> v1 = get("/api/v1/registry/sales-table");
+    assertThat(v1.statusCode()).isEqualTo(200);
+    assertThat(v1.body()).contains("\"componentId\":\"sales-table\"").contains("\"lastUpdated\"");
+  }
+
+  @Test
+  @Order(3)
+  void aSecondJvmJoinsTheClusterAndSharesTheRegistry() throws Exception {
+    Map<String, String> second = new HashMap<>(env);
+    int secondPort = freePort();
+    second.put("MESH_REGISTRY_PORT", String.valueOf(secondPort));
+    Path log = dataDir.resolve("second.log");
+    Process registry = java(second, log, "-cp", jar(), "dev.mesh.registry.RegistryMain");
+    try {
+      awaitReady(secondPort, registry, log);
+      HttpResponse<String> created = send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + secondPort + "/api/v1/registry/orders-chart"))
+        .header("Authorization", "Bearer it-token")
+        .POST(HttpRequest.BodyPublishers.ofString(
+          "{\"webComponent\":{\"jsUrl\":\"/w/orders/chart.js\",\"cssUrl\":\"\",\"componentId\":\"orders-chart\"},"
+            + "\"label\":\"Orders\",\"tags\":{\"domain\":\"orders\"}}"))
+        .build());
+      assertThat(created.statusCode()).isEqualTo(200);
+      // registered on the second JVM, listed by the first one's gateway
+      assertThat(get("/api/widgets/orders-chart").statusCode()).isEqualTo(200);
+    } finally {
+      registry.destroy();
+      assertThat(registry.waitFor(30, TimeUnit.SECONDS)).as("second JVM stops on SIGTERM").isTrue();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void stopsCleanlyOnSigterm() throws Exception {
+    long postgresPid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).stream()
+      .findFirst().map(Long::parseLong).orElseThrow();
+    assertThat(ProcessHandle.of(postgresPid)).isPresent();
+
+    mesh.destroy(); // SIGTERM
+    assertThat(mesh.waitFor(30, TimeUnit.SECONDS)).as("Mesh exits after SIGTERM").isTrue();
+    assertThat(Files.readString(meshLog)).contains("Mesh stopped");
+    // the postmaster was the JVM's child: once orphaned, init reaps it a moment later
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false))
+      .as("embedded PostgreSQL stopped with it").isFalse();
+    assertThat(dataDir.resolve("postgres/postmaster.pid")).as("PostgreSQL shut down, not killed").doesNotExist();
+  }
+
+  private static Process java(Map<String, String> env, Path log, String... args) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String[] command = new String[args.length + 1];
+    command[0] = java;
+    System.arraycopy(args, 0, command, 1, args.length);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  private static void awaitReady(int port, Process process, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.ofString());
+        if (ready.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not ready within 90 s:\n" + Files.readString(log));
+  }
+
+  private static String jar() {
+    String jar = System.getProperty("mesh.jar");
+    assertThat(jar).as("the failsafe configuration passes the jar's path").isNotNull();
+    return jar;
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + gatewayPort + path);
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).build());
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.mesh.common;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * A JSON Schema kept as a file under {@code contracts/}, used as it is by the code that accepts
+ * documents and by the tests that check them.
+ */
+public final class Contract {
+
+  public static final String WIDGET_MANIFEST = "contracts/widget-manifest.schema.json";
+  public static final String REGISTRY_V1_REGISTER = "contracts/registry-v1-register.schema.json";
+
+  private final JsonObject schema;
+  private final Validator validator;
+
+  private Contract(JsonObject schema) {
+    this.schema = schema;
+    this.validator = Validator.create(JsonSchema.of(schema),
+      new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://mesh.dev/")
+        .setOutputFormat(OutputFormat.Basic));
+  }
+
+  public static Contract load(String resource) {
+    try (InputStream in = Contract.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("No contract " + resource + " on the classpath");
+      }
+      return new Contract(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public JsonObject schema() {
+    return schema.copy();
+  }
+
+  /**
+   * What is wrong with a document, one entry per problem: {@code {"field": "/label", "problem": "..."}}.
+   * Empty when the document is valid.
+   */
+  public JsonArray problems(Object document) {
+    OutputUnit result = validator.validate(document);
+    JsonArray problems = new JsonArray();
+    if (Boolean.TRUE.equals(result.getValid())) {
+      return problems;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    if (result.getErrors() != null) {
+      for (OutputUnit error : result.getErrors()) {
+        String field = field(error.getInstanceLocation());
+        String problem = error.getError();
+        if (problem != null && seen.add(field + "\u0000" + problem)) {
+          problems.add(new JsonObject().put("field", field).put("problem", problem));
+        }
+      }
+    }
+    if (problems.isEmpty()) {
+      problems.add(new JsonObject().put("field", "/").put("problem", String.valueOf(result.getError())));
+    }
+    return problems;
+  }
+
+  private static String field(String instanceLocation) {
+    if (instanceLocation == null || instanceLocation.isEmpty() || instanceLocation.equals("#")) {
+      return "/";
+    }
+    return instanceLocation.startsWith("#") ? instanceLocation.substring(1) : instanceLocation;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.mesh.common;
+
+/**
+ * Every configuration key the code reads. The README's configuration table and the Helm chart are
+ * checked against this list, so a key exists in exactly one place.
+ */
+public enum Setting {
+  CONFIG_FILE("MESH_CONFIG_FILE", "", "Optional JSON file with any of these keys; environment variables override it."),
+  DATA_DIR("MESH_DATA_DIR", "mesh-data", "Folder where the all-in-one keeps embedded PostgreSQL (and later Kafka) data, so a restart loses nothing."),
+  BIND_HOST("MESH_BIND_HOST", "0.0.0.0", "Interface the HTTP servers listen on."),
+  ADVERTISED_HOST("MESH_ADVERTISED_HOST", "127.0.0.1", "Host other members use to reach this process's HTTP ports (the pod IP on Kubernetes)."),
+  GATEWAY_PORT("MESH_GATEWAY_PORT", "8080", "The gateway's port: the one origin browsers talk to."),
+  REGISTRY_PORT("MESH_REGISTRY_PORT", "8081", "The registry's own HTTP port (reached through the gateway)."),
+  TRACKER_PORT("MESH_TRACKER_PORT", "8082", "The tracker's own HTTP port."),
+  WIDGET_HOST_PORT("MESH_WIDGET_HOST_PORT", "8083", "The widget-host's own HTTP port."),
+  CLUSTER_NAME("MESH_CLUSTER_NAME", "mesh", "Hazelcast cluster name; only members with the same name join each other."),
+  CLUSTER_JOIN("MESH_CLUSTER_JOIN", "tcp", "How members find each other: `tcp` (the member list below) or `kubernetes` (DNS lookup of a headless service)."),
+  CLUSTER_HOST("MESH_CLUSTER_HOST", "127.0.0.1", "Address Hazelcast binds and advertises (`tcp` join). Loopback keeps a laptop cluster private."),
+  CLUSTER_PORT("MESH_CLUSTER_PORT", "5701", "First Hazelcast port; the next free one is taken when busy."),
+  CLUSTER_MEMBERS("MESH_CLUSTER_MEMBERS", "127.0.0.1", "Comma-separated `host` or `host:port` of members to join (`tcp` join); a host alone is tried on ports 5701 to 5710."),
+  CLUSTER_K8S_SERVICE_DNS("MESH_CLUSTER_K8S_SERVICE_DNS", "", "Headless service DNS name (`kubernetes` join), e.g. `mesh-cluster.mesh.svc.cluster.local`."),
+  CLUSTER_MEMBER_TIMEOUT_SECONDS("MESH_CLUSTER_MEMBER_TIMEOUT_SECONDS", "5", "Seconds without a heartbeat before a member is declared dead and its widgets expire."),
+  EVENTBUS_PORT("MESH_EVENTBUS_PORT", "0", "Event-bus TCP port (0 = any free port; pin it on Kubernetes so a NetworkPolicy can allow it)."),
+  DATABASE_URL("MESH_DATABASE_URL", "", "PostgreSQL URL `postgresql://host:port/db`. Empty in the all-in-one: an embedded PostgreSQL is started under the data folder."),
+  DATABASE_USER("MESH_DATABASE_USER", "", "PostgreSQL user (overrides the one in the URL)."),
+  DATABASE_PASSWORD("MESH_DATABASE_PASSWORD", "", "PostgreSQL password (overrides the one in the URL)."),
+  DATABASE_POOL_SIZE("MESH_DATABASE_POOL_SIZE", "8", "Connections per service's PostgreSQL pool."),
+  REGISTRY_TOKEN("MESH_REGISTRY_TOKEN", "", "Bearer token required for REST registrations; empty means no token is asked. Cluster members are trusted."),
+  REGISTRY_TTL_SECONDS("MESH_REGISTRY_TTL_SECONDS", "30", "How long a REST registration lives without a heartbeat."),
+  REGISTRY_SWEEP_MILLIS("MESH_REGISTRY_SWEEP_MILLIS", "1000", "How often the registry looks for expired registrations and records of departed members."),
+  REGISTRY_MAX_BODY_BYTES("MESH_REGISTRY_MAX_BODY_BYTES", "65536", "Largest manifest accepted (413 beyond).");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.mesh.common.testing;
+
+import dev.mesh.common.MeshConfig;
+import dev.mesh.common.MeshNode;
+import dev.mesh.common.Setting;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Real Hazelcast members on loopback for one test class: a cluster name and port range of its own,
+ * so test runs (and a Mesh running on the same laptop) never join each other. Close it after the class.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  private final MeshConfig base;
+  private final List<MeshNode> nodes = new ArrayList<>();
+
+  public TestCluster() {
+    int port = 20000 + ThreadLocalRandom.current().nextInt(0, 400) * 100;
+    this.base = MeshConfig.defaults()
+      .with(Setting.CLUSTER_NAME, "mesh-test-" + UUID.randomUUID())
+      .with(Setting.CLUSTER_PORT, port)
+      .with(Setting.CLUSTER_MEMBERS, "127.0.0.1")
+      .with(Setting.CLUSTER_MEMBER_TIMEOUT_SECONDS, 3)
+      .with(Setting.BIND_HOST, "127.0.0.1")
+      .with(Setting.GATEWAY_PORT, 0)
+      .with(Setting.REGISTRY_PORT, 0)
+      .with(Setting.TRACKER_PORT, 0)
+      .with(Setting.WIDGET_HOST_PORT, 0)
+      .with(Setting.REGISTRY_SWEEP_MILLIS, 250);
+  }
+
+  /** The configuration every member of this cluster starts from. */
+  public MeshConfig config() {
+    return base;
+  }
+
+  /** Starts a member with the base configuration. */
+  public MeshNode start() {
+    return start(base);
+  }
+
+  /** Starts a member with a configuration derived from {@link #config()}. */
+  public MeshNode start(MeshConfig config) {
+    MeshNode node = await(MeshNode.start(config));
+    nodes.add(node);
+    return node;
+  }
+
+  /** Starts a member and deploys verticles on it. */
+  public MeshNode start(MeshConfig config, List<Supplier<? extends Deployable>> verticles) {
+    MeshNode node = start(config);
+    await(node.deploy(verticles));
+    return node;
+  }
+
+  /** Leaves the cluster cleanly (verticles undeployed, records un-published). */
+  public void stop(MeshNode node) {
+    nodes.remove(node);
+    await(node.close());
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (MeshNode node : List.copyOf(nodes)) {
+      try {
+        await(node.close());
+      } catch (RuntimeException ignored) {
+        // already gone (a test killed it)
+      }
+    }
+    nodes.clear();
+  }
+}

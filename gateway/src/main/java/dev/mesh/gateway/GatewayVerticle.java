@@ -1,0 +1,54 @@
+package dev.mesh.gateway;
+
+import dev.mesh.common.Databases;
+import dev.mesh.common.Health;
+import dev.mesh.common.MeshVerticle;
+import dev.mesh.common.Setting;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The one origin users talk to (port 8080): it routes the services' APIs to whichever instances are
+ * up, and serves the page.
+ */
+public final class GatewayVerticle extends MeshVerticle {
+
+  public static final String SERVICE_NAME = "gateway";
+
+  private Pool database;
+
+  @Override
+  protected Future<?> startService() {
+    Health health = Health.of(vertx);
+    if (settings.isSet(Setting.DATABASE_URL)) {
+      database = Databases.pool(vertx, settings);
+      health.withDatabase(database);
+    }
+    ServiceDirectory directory = new ServiceDirectory(vertx, discovery);
+    Router router = router(64 * 1024, health);
+    routeToServices(router, directory);
+    router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
+    return directory.refresh().compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
+  }
+
+  private void routeToServices(Router router, ServiceDirectory directory) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
+      new PoolOptions().setHttp1MaxSize(64));
+    ServiceProxy registry = new ServiceProxy("registry", directory, client);
+    router.route("/api/widgets").handler(registry);
+    router.route("/api/widgets/*").handler(registry);
+    router.route("/api/v1/registry").handler(registry);
+    router.route("/api/v1/registry/*").handler(registry);
+    router.route("/api/schemas/*").handler(registry);
+  }
+
+  @Override
+  protected Future<?> stopService() {
+    return database == null ? Future.succeededFuture() : database.close();
+  }
+}
