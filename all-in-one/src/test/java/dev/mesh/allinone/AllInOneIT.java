@@ -99,9 +99,13 @@ class AllInOneIT {
   @Test
   @Order(3)
   void aSecondJvmJoinsTheClusterAndSharesTheRegistry() throws Exception {
+    // its port comes from a configuration file; the cluster name in the file loses to the environment
     Map<String, String> second = new HashMap<>(env);
     int secondPort = freePort();
-    second.put("MESH_REGISTRY_PORT", String.valueOf(secondPort));
+    second.remove("MESH_REGISTRY_PORT");
+    Path file = dataDir.resolve("second.json");
+    Files.writeString(file, "{\"MESH_REGISTRY_PORT\": " + secondPort + ", \"MESH_CLUSTER_NAME\": \"not-this-one\"}");
+    second.put("MESH_CONFIG_FILE", file.toString());
     Path log = dataDir.resolve("second.log");
     Process registry = java(second, log, "-cp", jar(), "dev.mesh.registry.RegistryMain");
     try {
@@ -132,6 +136,7 @@ class AllInOneIT {
     mesh.destroy(); // SIGTERM
     assertThat(mesh.waitFor(30, TimeUnit.SECONDS)).as("Mesh exits after SIGTERM").isTrue();
     assertThat(Files.readString(meshLog)).contains("Mesh stopped");
+    assertThat(mesh.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
     // the postmaster was the JVM's child: once orphaned, init reaps it a moment later
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
@@ -140,6 +145,32 @@ class AllInOneIT {
     assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false))
       .as("embedded PostgreSQL stopped with it").isFalse();
     assertThat(dataDir.resolve("postgres/postmaster.pid")).as("PostgreSQL shut down, not killed").doesNotExist();
+  }
+
+  @Test
+  @Order(5)
+  void restartsOnTheSameDataFolder() throws Exception {
+    Path version = dataDir.resolve("postgres/PG_VERSION");
+    var created = Files.getLastModifiedTime(version);
+    Path log = dataDir.resolve("restart.log");
+    mesh = java(env, log, "-jar", jar());
+    awaitReady(gatewayPort, mesh, log);
+    // the existing cluster of databases is opened again, not initialised anew
+    assertThat(Files.getLastModifiedTime(version)).isEqualTo(created);
+    mesh.destroy();
+    assertThat(mesh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  @Order(6)
+  void aBadSettingStopsTheStartWithAMessageNamingIt() throws Exception {
+    Map<String, String> bad = new HashMap<>(env);
+    bad.put("MESH_GATEWAY_PORT", "eighty");
+    Path log = dataDir.resolve("bad.log");
+    Process process = java(bad, log, "-jar", jar());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(log)).contains("MESH_GATEWAY_PORT must be an integer, got 'eighty'");
   }
 
   private static Process java(Map<String, String> env, Path log, String... args) throws IOException {

@@ -13,7 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,8 +56,12 @@ public final class Contract {
   }
 
   /**
-   * What is wrong with a document, one entry per problem: {@code {"field": "/label", "problem": "..."}}.
-   * Empty when the document is valid.
+   * What is wrong with a document, one entry per problem: {@code {"field": "/emits/0/topic",
+   * "problem": "..."}}, deepest fields first. Empty when the document is valid.
+   * <p>
+   * The validator also reports every enclosing object ("/emits does not match schema") and, for a
+   * property that failed, that it "does not match additional properties schema"; those echoes of a
+   * deeper problem are left out, so the first entry names the field to fix.
    */
   public JsonArray problems(Object document) {
     OutputUnit result = validator.validate(document);
@@ -60,20 +69,33 @@ public final class Contract {
     if (Boolean.TRUE.equals(result.getValid())) {
       return problems;
     }
-    Set<String> seen = new LinkedHashSet<>();
+    Map<String, Set<String>> byField = new LinkedHashMap<>();
     if (result.getErrors() != null) {
       for (OutputUnit error : result.getErrors()) {
-        String field = field(error.getInstanceLocation());
-        String problem = error.getError();
-        if (problem != null && seen.add(field + "\u0000" + problem)) {
-          problems.add(new JsonObject().put("field", field).put("problem", problem));
+        if (error.getError() != null) {
+          byField.computeIfAbsent(field(error.getInstanceLocation()), f -> new LinkedHashSet<>()).add(error.getError());
         }
       }
+    }
+    List<String> fields = new ArrayList<>(byField.keySet());
+    fields.removeIf(field -> fields.stream().anyMatch(other -> encloses(field, other)));
+    fields.sort(Comparator.comparingInt((String f) -> f.split("/").length).reversed());
+    for (String field : fields) {
+      Set<String> messages = byField.get(field);
+      if (messages.size() > 1) {
+        messages.removeIf(m -> m.contains("additional properties schema"));
+      }
+      messages.forEach(m -> problems.add(new JsonObject().put("field", field).put("problem", m)));
     }
     if (problems.isEmpty()) {
       problems.add(new JsonObject().put("field", "/").put("problem", String.valueOf(result.getError())));
     }
     return problems;
+  }
+
+  /** Whether {@code outer} is an object or array that holds {@code inner}. */
+  private static boolean encloses(String outer, String inner) {
+    return !outer.equals(inner) && (outer.equals("/") || inner.startsWith(outer + "/"));
   }
 
   private static String field(String instanceLocation) {

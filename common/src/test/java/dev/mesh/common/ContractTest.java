@@ -38,6 +38,14 @@ class ContractTest {
   }
 
   @Test
+  void theFirstProblemIsTheDeepestFieldNotItsEnclosingObject() {
+    JsonArray problems = MANIFEST.problems(manifest()
+      .put("emits", new JsonArray().add(new JsonObject().put("topic", "Bad Topic"))));
+    assertThat(problems.getJsonObject(0).getString("field")).isEqualTo("/emits/0/topic");
+    assertThat(problems.encode()).doesNotContain("\"field\":\"/emits\"").doesNotContain("additional properties schema");
+  }
+
+  @Test
   void scriptUrlsAreRefused() {
     assertThat(fields(manifest().put("module", "javascript:alert(1)"))).contains("/module");
     assertThat(fields(manifest().put("css", "data:text/css,body{}"))).contains("/css");

@@ -23,9 +23,9 @@ public final class RegistryApiVerticle extends MeshVerticle {
     int maxBody = settings.positive(Setting.REGISTRY_MAX_BODY_BYTES);
 
     Router router = router(maxBody, Health.of(vertx));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBody));
-    new WidgetApi(store, ttl, token).mount(router);
-    new RegistryV1Api(store, ttl, token).mount(router);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBody);
+    new WidgetApi(store, ttl, token).mount(router, body);
+    new RegistryV1Api(store, ttl, token).mount(router, body);
     router.get("/api/schemas/widget-manifest.json").handler(new SchemaRoute());
 
     return serve(router, Setting.REGISTRY_PORT, SERVICE_NAME);

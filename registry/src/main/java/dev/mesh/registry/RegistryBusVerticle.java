@@ -29,25 +29,17 @@ public final class RegistryBusVerticle extends MeshVerticle {
   @Override
   protected Future<?> startService() {
     store = new WidgetStore(vertx, discovery);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.REGISTRY, this::handle).completion();
+    return vertx.eventBus().consumer(Addresses.REGISTRY, this::handle).completion();
   }
 
-  private void handle(Message<JsonObject> message) {
-    JsonObject request = message.body();
-    if (request == null) {
-      message.fail(400, "The request must be a JSON object with an action");
-      return;
+  private void handle(Message<Object> message) {
+    Future<?> reply;
+    try {
+      reply = dispatch(message.body());
+    } catch (ClassCastException e) {
+      // a field of the wrong JSON type: the sender gets a 400, not a time-out
+      reply = Future.failedFuture(new BusFailure(400, "A field has the wrong type: " + e.getMessage()));
     }
-    String action = request.getString("action", "");
-    Future<?> reply = switch (action) {
-      case "register" -> register(request);
-      case "heartbeat" -> found(store.heartbeat(request.getString("id", "")), request);
-      case "deregister" -> store.remove(request.getString("id", "")).map(removed -> new JsonObject().put("removed", removed));
-      case "get" -> found(store.get(request.getString("id", "")), request);
-      case "list" -> store.list(w -> true).map(widgets -> new JsonObject().put("widgets", new JsonArray(widgets)));
-      default -> Future.failedFuture(new BusFailure(400, "Unknown action '" + action
-        + "': use register, heartbeat, deregister, get or list"));
-    };
     reply.onSuccess(message::reply).onFailure(e -> {
       if (e instanceof BusFailure f) {
         message.fail(f.code, f.getMessage());
@@ -59,10 +51,35 @@ public final class RegistryBusVerticle extends MeshVerticle {
     });
   }
 
+  private Future<?> dispatch(Object body) {
+    if (!(body instanceof JsonObject request)) {
+      return Future.failedFuture(new BusFailure(400, "The request must be a JSON object with an action"));
+    }
+    String action = String.valueOf(request.getValue("action", ""));
+    return switch (action) {
+      case "register" -> register(request);
+      case "heartbeat" -> found(store.heartbeat(id(request)), request);
+      case "deregister" -> store.remove(id(request)).map(removed -> new JsonObject().put("removed", removed));
+      case "get" -> found(store.get(id(request)), request);
+      case "list" -> store.list(w -> true).map(widgets -> new JsonObject().put("widgets", new JsonArray(widgets)));
+      default -> Future.failedFuture(new BusFailure(400, "Unknown action '" + action
+        + "': use register, heartbeat, deregister, get or list"));
+    };
+  }
+
+  private static String id(JsonObject request) {
+    return request.getString("id", "");
+  }
+
   private Future<JsonObject> register(JsonObject request) {
     JsonObject manifest = request.getJsonObject("manifest");
     if (manifest == null) {
       return Future.failedFuture(new BusFailure(400, "register needs a manifest"));
+    }
+    String member = request.getString("member");
+    if (member == null || member.isBlank()) {
+      // without its member a registration would outlive whoever made it
+      return Future.failedFuture(new BusFailure(400, "register needs the member's node id ('member')"));
     }
     JsonArray problems = Manifests.problems(manifest);
     if (!problems.isEmpty()) {
@@ -70,7 +87,6 @@ public final class RegistryBusVerticle extends MeshVerticle {
     }
     Long ttlSeconds = request.getLong("ttlSeconds");
     Duration ttl = ttlSeconds == null || ttlSeconds <= 0 ? null : Duration.ofSeconds(ttlSeconds);
-    String member = request.getString("member");
     return store.register(manifest, Source.MEMBER, member, ttl).map(WidgetStore.Registered::widget);
   }
 

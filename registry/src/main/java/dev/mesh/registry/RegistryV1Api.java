@@ -8,6 +8,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.core.http.HttpMethod;
+
+import java.util.Set;
 
 import java.time.Duration;
 
@@ -28,15 +32,19 @@ final class RegistryV1Api {
     this.token = token;
   }
 
-  void mount(Router router) {
-    // the original answered every origin; its browser clients rely on it
+  void mount(Router router, Handler<RoutingContext> body) {
+    // the original answered every origin; its browser clients rely on it, preflight included
+    router.route("/api/v1/registry*").handler(CorsHandler.create()
+      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+      .allowedHeaders(Set.of("Content-Type", "Authorization")));
+    // and, like the original, on every answer, asked or not
     router.route("/api/v1/registry*").handler(ctx -> {
       ctx.response().putHeader("Access-Control-Allow-Origin", "*");
       ctx.next();
     });
     router.get("/api/v1/registry").handler(this::list);
     router.get("/api/v1/registry/:id").handler(this::get);
-    router.post("/api/v1/registry/:id").handler(token).handler(this::register);
+    router.post("/api/v1/registry/:id").handler(token).handler(body).handler(this::register);
   }
 
   private void register(RoutingContext ctx) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -136,10 +135,10 @@ final class WidgetStore {
         if (member != null && !aliveMembers.contains(member)) {
           goneNow.add(member);
           if (suspects.contains(member)) {
-            removals.add(expire(record, "member-left"));
+            removals.add(expire(record, "member-left", current -> member.equals(current.getMetadata().getString(MeshVerticle.MEMBER))));
           }
         } else if (expired(record, now)) {
-          removals.add(expire(record, "ttl"));
+          removals.add(expire(record, "ttl", current -> expired(current, System.currentTimeMillis())));
         }
       }
       suspects.retainAll(goneNow);
@@ -148,11 +147,14 @@ final class WidgetStore {
     });
   }
 
-  private Future<Boolean> expire(Record stale, String reason) {
-    String lockName = stale.getName() != null && TYPE.equals(stale.getType()) ? stale.getName() : stale.getRegistration();
+  /**
+   * Removes a record found stale, if it still is once re-read under its lock: a heartbeat or a
+   * re-registration by another member may have saved it between the sweep's read and now.
+   */
+  private Future<Boolean> expire(Record stale, String reason, Predicate<Record> stillStale) {
+    String lockName = TYPE.equals(stale.getType()) ? stale.getName() : stale.getRegistration();
     return locked(lockName, () -> discovery.getRecord(stale.getRegistration()).compose(current -> {
-      // re-read under the lock: a heartbeat or a re-registration may have saved it meanwhile
-      if (current == null || !Objects.equals(current.getMetadata().getLong("lastUpdated"), stale.getMetadata().getLong("lastUpdated"))) {
+      if (current == null || !stillStale.test(current)) {
         return Future.succeededFuture(false);
       }
       return discovery.unpublish(current.getRegistration()).map(v -> {
