@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -43,15 +44,15 @@ public final class MeshAllInOne {
         database[0] = EmbeddedDatabase.start(Path.of(config.string(Setting.DATA_DIR)));
         return config.with(Setting.DATABASE_URL, database[0].url());
       });
-      node = MeshNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      MeshConfig running = withDatabase.get(120, TimeUnit.SECONDS);
+      node = ServiceMain.await(MeshNode.start(config).toCompletionStage().toCompletableFuture(), 60, "the cluster member");
+      MeshConfig running = ServiceMain.await(withDatabase, 120, "the embedded PostgreSQL");
       closeOnShutdown(node, database);
-      node.deploy(running, services()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      ServiceMain.await(node.deploy(running, services()).toCompletionStage().toCompletableFuture(), 60, "the services");
       long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
       LOG.log(System.Logger.Level.INFO, "Mesh ready on http://localhost:{0} in {1} ms after JVM start (member {2})",
         String.valueOf(running.port(Setting.GATEWAY_PORT)), sinceJvmStart, node.nodeId());
     } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       LOG.log(System.Logger.Level.ERROR, "Mesh failed to start: " + cause.getMessage(), cause);
       stop(node, database[0]);
       System.exit(1);

@@ -50,7 +50,8 @@ class AllInOneIT {
     env = new HashMap<>();
     env.put("MESH_DATA_DIR", dataDir.toString());
     env.put("MESH_CLUSTER_NAME", "mesh-it-" + UUID.randomUUID());
-    env.put("MESH_CLUSTER_PORT", String.valueOf(30000 + ThreadLocalRandom.current().nextInt(0, 200) * 100));
+    // below the ephemeral range the free HTTP ports come from, and apart from TestCluster's 20000-31999
+    env.put("MESH_CLUSTER_PORT", String.valueOf(10000 + ThreadLocalRandom.current().nextInt(0, 100) * 100));
     env.put("MESH_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.put("MESH_REGISTRY_PORT", String.valueOf(freePort()));
     env.put("MESH_TRACKER_PORT", String.valueOf(freePort()));

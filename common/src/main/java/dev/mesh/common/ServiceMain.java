@@ -5,7 +5,10 @@ import io.vertx.core.Deployable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.LogManager;
@@ -26,15 +29,24 @@ public final class ServiceMain {
     long started = System.nanoTime();
     try {
       MeshConfig config = MeshConfig.load();
-      MeshNode node = MeshNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      MeshNode node = await(MeshNode.start(config).toCompletionStage().toCompletableFuture(), 60, "the cluster member");
       closeOnShutdown(node, service);
-      node.deploy(verticles.apply(config)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      await(node.deploy(verticles.apply(config)).toCompletionStage().toCompletableFuture(), 60, "the verticles");
       LOG.log(System.Logger.Level.INFO, "{0} ready in {1} ms (member {2})", service,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), node.nodeId());
     } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       LOG.log(System.Logger.Level.ERROR, service + " failed to start: " + cause.getMessage(), cause);
       System.exit(1);
+    }
+  }
+
+  /** Waits for a start-up step; a time-out says which step did not finish. */
+  public static <T> T await(CompletableFuture<T> step, int seconds, String what) throws Exception {
+    try {
+      return step.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + " did not start within " + seconds + " s", e);
     }
   }
 
