@@ -59,9 +59,9 @@ public final class Contract {
    * What is wrong with a document, one entry per problem: {@code {"field": "/emits/0/topic",
    * "problem": "..."}}, deepest fields first. Empty when the document is valid.
    * <p>
-   * The validator also reports every enclosing object ("/emits does not match schema") and, for a
-   * property that failed, that it "does not match additional properties schema"; those echoes of a
-   * deeper problem are left out, so the first entry names the field to fix.
+   * The validator also reports every enclosing object ("/emits does not match schema") and, beside
+   * the reason a field failed, generic echoes of it ("does not match schema", "A subschema had
+   * errors"); those are left out, so each entry says what to fix.
    */
   public JsonArray problems(Object document) {
     OutputUnit result = validator.validate(document);
@@ -83,7 +83,11 @@ public final class Contract {
     for (String field : fields) {
       Set<String> messages = byField.get(field);
       if (messages.size() > 1) {
-        messages.removeIf(m -> m.contains("additional properties schema"));
+        Set<String> specific = new LinkedHashSet<>(messages);
+        specific.removeIf(Contract::isEcho);
+        if (!specific.isEmpty()) {
+          messages = specific;
+        }
       }
       messages.forEach(m -> problems.add(new JsonObject().put("field", field).put("problem", m)));
     }
@@ -91,6 +95,11 @@ public final class Contract {
       problems.add(new JsonObject().put("field", "/").put("problem", String.valueOf(result.getError())));
     }
     return problems;
+  }
+
+  private static boolean isEcho(String message) {
+    return message.contains("does not match schema") || message.contains("additional properties schema")
+      || message.startsWith("A subschema had errors");
   }
 
   /** Whether {@code outer} is an object or array that holds {@code inner}. */

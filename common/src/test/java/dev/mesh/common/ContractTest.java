@@ -42,7 +42,9 @@ class ContractTest {
     JsonArray problems = MANIFEST.problems(manifest()
       .put("emits", new JsonArray().add(new JsonObject().put("topic", "Bad Topic"))));
     assertThat(problems.getJsonObject(0).getString("field")).isEqualTo("/emits/0/topic");
-    assertThat(problems.encode()).doesNotContain("\"field\":\"/emits\"").doesNotContain("additional properties schema");
+    assertThat(problems.encode()).doesNotContain("\"field\":\"/emits\"").doesNotContain("additional properties schema")
+      .doesNotContain("does not match schema").doesNotContain("subschema");
+    assertThat(problems).hasSize(1);
   }
 
   @Test

@@ -178,10 +178,14 @@ final class WidgetApi {
         .end(body instanceof JsonArray array ? array.encode() : ((JsonObject) body).encode());
     }
 
+    /** Every problem, field first: "/module: String does not match pattern; /version: ...". */
     static String describe(JsonArray problems) {
-      JsonObject first = problems.getJsonObject(0);
-      String text = first.getString("field") + ": " + first.getString("problem");
-      return problems.size() == 1 ? text : text + " (and " + (problems.size() - 1) + " more)";
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < problems.size() && i < 10; i++) {
+        JsonObject problem = problems.getJsonObject(i);
+        text.append(i == 0 ? "" : "; ").append(problem.getString("field")).append(": ").append(problem.getString("problem"));
+      }
+      return problems.size() > 10 ? text + " (and " + (problems.size() - 10) + " more)" : text.toString();
     }
 
     static String shorten(String value) {
