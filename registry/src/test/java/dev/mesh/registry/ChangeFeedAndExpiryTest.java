@@ -1,8 +1,6 @@
 package dev.mesh.registry;
 
-import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
 import dev.mesh.common.testing.BusRecorder;
 import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
@@ -30,30 +28,22 @@ class ChangeFeedAndExpiryTest {
   /** TTL, plus sweeps every 250 ms, plus a generous margin for a busy 2-core machine. */
   private static final Duration EXPIRY_BOUND = Duration.ofSeconds(TTL_SECONDS + 7);
 
-  private static TestCluster cluster;
+  private static RegistryUnderTest registry;
   private static MeshNode node;
   private static RegistryClient client;
   private static BusRecorder changes;
 
   @BeforeAll
   static void startRegistry() {
-    cluster = new TestCluster();
-    node = cluster.start(cluster.config()
-      .with(Setting.REGISTRY_TOKEN, RegistryClient.TOKEN)
-      .with(Setting.REGISTRY_TTL_SECONDS, TTL_SECONDS), Registry.verticles());
-    client = RegistryClient.of(node);
-    changes = BusRecorder.listen(node.vertx(), Addresses.REGISTRY_CHANGES);
+    registry = RegistryUnderTest.start(RegistryClient.TOKEN, TTL_SECONDS);
+    node = registry.node();
+    client = registry.client();
+    changes = registry.changes();
   }
 
   @AfterAll
   static void stopRegistry() {
-    if (changes != null) {
-      changes.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    registry.close();
   }
 
   @Test

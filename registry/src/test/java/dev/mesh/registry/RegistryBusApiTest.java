@@ -2,7 +2,6 @@ package dev.mesh.registry;
 
 import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
 import dev.mesh.common.testing.BusRecorder;
 import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
@@ -29,30 +28,22 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class RegistryBusApiTest {
 
-  private static TestCluster cluster;
+  private static RegistryUnderTest registry;
   private static MeshNode node;
   private static RegistryClient client;
   private static BusRecorder changes;
 
   @BeforeAll
   static void startRegistry() {
-    cluster = new TestCluster();
-    node = cluster.start(cluster.config()
-      .with(Setting.REGISTRY_TOKEN, RegistryClient.TOKEN)
-      .with(Setting.REGISTRY_TTL_SECONDS, 120), Registry.verticles());
-    client = RegistryClient.of(node);
-    changes = BusRecorder.listen(node.vertx(), Addresses.REGISTRY_CHANGES);
+    registry = RegistryUnderTest.start(RegistryClient.TOKEN, 120);
+    node = registry.node();
+    client = registry.client();
+    changes = registry.changes();
   }
 
   @AfterAll
   static void stopRegistry() {
-    if (changes != null) {
-      changes.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    registry.close();
   }
 
   @Test

@@ -22,24 +22,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What an operator and the gateway rely on: health, readiness, Prometheus metrics and the endpoint record. */
 class RegistryOperationsTest {
 
-  private static TestCluster cluster;
+  private static RegistryUnderTest registry;
   private static MeshNode node;
   private static RegistryClient client;
 
   @BeforeAll
   static void startRegistry() {
-    cluster = new TestCluster();
     // no token configured: registrations are open
-    node = cluster.start(cluster.config(), Registry.verticles());
-    client = RegistryClient.of(node);
+    registry = RegistryUnderTest.start(null, 120);
+    node = registry.node();
+    client = registry.client();
   }
 
   @AfterAll
   static void stopRegistry() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    registry.close();
   }
 
   @Test

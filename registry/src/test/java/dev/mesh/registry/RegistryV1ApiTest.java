@@ -1,7 +1,6 @@
 package dev.mesh.registry;
 
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -29,25 +28,20 @@ class RegistryV1ApiTest {
 
   private static final int TTL_SECONDS = 120;
 
-  private static TestCluster cluster;
+  private static RegistryUnderTest registry;
   private static MeshNode node;
   private static RegistryClient client;
 
   @BeforeAll
   static void startRegistry() {
-    cluster = new TestCluster();
-    node = cluster.start(cluster.config()
-      .with(Setting.REGISTRY_TOKEN, RegistryClient.TOKEN)
-      .with(Setting.REGISTRY_TTL_SECONDS, TTL_SECONDS), Registry.verticles());
-    client = RegistryClient.of(node);
+    registry = RegistryUnderTest.start(RegistryClient.TOKEN, TTL_SECONDS);
+    node = registry.node();
+    client = registry.client();
   }
 
   @AfterAll
   static void stopRegistry() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    registry.close();
   }
 
   @Test

@@ -1,8 +1,6 @@
 package dev.mesh.registry;
 
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
-import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -36,7 +34,7 @@ class RejectedRequestsTest {
   private static final String KEPT_V1 = "kept-v1-widget";
   private static final int MAX_BODY = 65536; // the default of MESH_REGISTRY_MAX_BODY_BYTES
 
-  private static TestCluster cluster;
+  private static RegistryUnderTest registry;
   private static MeshNode node;
   private static RegistryClient client;
 
@@ -45,21 +43,16 @@ class RejectedRequestsTest {
 
   @BeforeAll
   static void startRegistry() {
-    cluster = new TestCluster();
-    node = cluster.start(cluster.config()
-      .with(Setting.REGISTRY_TOKEN, RegistryClient.TOKEN)
-      .with(Setting.REGISTRY_TTL_SECONDS, 300), Registry.verticles());
-    client = RegistryClient.of(node);
+    registry = RegistryUnderTest.start(RegistryClient.TOKEN, 300);
+    node = registry.node();
+    client = registry.client();
     client.register(TestManifests.manifest(KEPT));
     assertThat(client.v1Register(KEPT_V1, TestManifests.v1Registration(KEPT_V1)).statusCode()).isEqualTo(200);
   }
 
   @AfterAll
   static void stopRegistry() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    registry.close();
   }
 
   @BeforeEach
