@@ -44,10 +44,10 @@ public final class MeshAllInOne {
         database[0] = EmbeddedDatabase.start(Path.of(config.string(Setting.DATA_DIR)));
         return config.with(Setting.DATABASE_URL, database[0].url());
       });
-      node = ServiceMain.await(MeshNode.start(config).toCompletionStage().toCompletableFuture(), 60, "the cluster member");
+      node = ServiceMain.await(MeshNode.start(config).toCompletionStage(), 60, "the cluster member");
       MeshConfig running = ServiceMain.await(withDatabase, 120, "the embedded PostgreSQL");
       closeOnShutdown(node, database);
-      ServiceMain.await(node.deploy(running, services()).toCompletionStage().toCompletableFuture(), 60, "the services");
+      ServiceMain.await(node.deploy(running, services()).toCompletionStage(), 60, "the services");
       long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
       LOG.log(System.Logger.Level.INFO, "Mesh ready on http://localhost:{0} in {1} ms after JVM start (member {2})",
         String.valueOf(running.port(Setting.GATEWAY_PORT)), sinceJvmStart, node.nodeId());

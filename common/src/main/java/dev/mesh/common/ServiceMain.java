@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -29,9 +29,9 @@ public final class ServiceMain {
     long started = System.nanoTime();
     try {
       MeshConfig config = MeshConfig.load();
-      MeshNode node = await(MeshNode.start(config).toCompletionStage().toCompletableFuture(), 60, "the cluster member");
+      MeshNode node = await(MeshNode.start(config).toCompletionStage(), 60, "the cluster member");
       closeOnShutdown(node, service);
-      await(node.deploy(verticles.apply(config)).toCompletionStage().toCompletableFuture(), 60, "the verticles");
+      await(node.deploy(verticles.apply(config)).toCompletionStage(), 60, "the verticles");
       LOG.log(System.Logger.Level.INFO, "{0} ready in {1} ms (member {2})", service,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), node.nodeId());
     } catch (Exception e) {
@@ -42,9 +42,9 @@ public final class ServiceMain {
   }
 
   /** Waits for a start-up step; a time-out says which step did not finish. */
-  public static <T> T await(CompletableFuture<T> step, int seconds, String what) throws Exception {
+  public static <T> T await(CompletionStage<T> step, int seconds, String what) throws Exception {
     try {
-      return step.get(seconds, TimeUnit.SECONDS);
+      return step.toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException(what + " did not start within " + seconds + " s", e);
     }

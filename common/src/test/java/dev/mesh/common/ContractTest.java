@@ -34,6 +34,7 @@ class ContractTest {
     assertThat(fields(manifest().put("domainKind", "mixed"))).contains("/domainKind");
     assertThat(fields(manifest().put("tag", "notag"))).contains("/tag");
     assertThat(fields(manifest().put("version", "latest"))).contains("/version");
+    assertThat(fields(manifest().put("owner", "  "))).contains("/owner");
     assertThat(fields(manifest().put("emits", new JsonArray().add(new JsonObject().put("topic", "Bad Topic"))))).contains("/emits/0/topic");
   }
 

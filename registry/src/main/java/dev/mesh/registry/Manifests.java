@@ -4,8 +4,7 @@ import dev.mesh.common.Contract;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * Widget manifests: checked against the manifest contract, and translated to and from the original
@@ -15,10 +14,9 @@ final class Manifests {
 
   private static final Contract MANIFEST = Contract.load(Contract.WIDGET_MANIFEST);
   private static final Contract V1_REGISTER = Contract.load(Contract.REGISTRY_V1_REGISTER);
-  private static final Set<String> DOMAIN_KINDS = Set.of("source-aligned", "aggregate", "consumer-aligned");
-  /** As the manifest schema's version and name rules. */
-  private static final Pattern SEMVER = Pattern.compile("^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$");
-  private static final Pattern NAME = Pattern.compile("^(?=.*\\S).{1,100}$", Pattern.DOTALL);
+  /** Manifest fields v1 has no place for, read from tags of the same name, and their defaults. */
+  private static final Map<String, String> V1_DEFAULTS = Map.of(
+    "version", "0.0.0", "owner", "unknown", "domain", "unassigned", "domainKind", "consumer-aligned");
 
   private Manifests() {
   }
@@ -31,12 +29,17 @@ final class Manifests {
     return V1_REGISTER.problems(register);
   }
 
+  /** A v1 registration as a manifest, with what is still wrong with it (empty when it can be stored). */
+  record FromV1(JsonObject manifest, JsonArray problems) {
+  }
+
   /**
-   * The manifest a v1 registration stands for. v1 has no owner, domain or version: they are taken
-   * from tags of those names when a client sends usable values (the original accepted any string,
-   * e.g. {@code version: latest}), and otherwise marked as unknown; the tags themselves are kept.
+   * The manifest a v1 registration stands for. v1 has no owner, domain, domain kind or version: they
+   * are taken from tags of those names, and where a tag is missing or holds what a manifest cannot
+   * (the original accepted any string, e.g. {@code version: latest}) the default stands in. The
+   * manifest schema alone decides which values are usable; the tags themselves are kept.
    */
-  static JsonObject fromV1(String id, JsonObject register) {
+  static FromV1 fromV1(String id, JsonObject register) {
     JsonObject component = register.getJsonObject("webComponent");
     JsonObject tags = register.getJsonObject("tags", new JsonObject());
     JsonObject manifest = new JsonObject()
@@ -44,11 +47,8 @@ final class Manifests {
       .put("tag", component.getString("componentId"))
       .put("label", register.getString("label"))
       .put("module", component.getString("jsUrl"))
-      .put("version", usable(tags.getString("version"), SEMVER, "0.0.0"))
-      .put("owner", usable(tags.getString("owner"), NAME, "unknown"))
-      .put("domain", usable(tags.getString("domain"), NAME, "unassigned"))
-      .put("domainKind", DOMAIN_KINDS.contains(tags.getString("domainKind", "")) ? tags.getString("domainKind") : "consumer-aligned")
       .put("tags", tags.copy());
+    V1_DEFAULTS.forEach((field, fallback) -> manifest.put(field, tags.getString(field, fallback)));
     String css = component.getString("cssUrl");
     if (css != null && !css.isEmpty()) {
       manifest.put("css", css);
@@ -56,11 +56,17 @@ final class Manifests {
     if (tags.containsKey("description")) {
       manifest.put("description", tags.getString("description"));
     }
-    return manifest;
-  }
-
-  private static String usable(String value, Pattern pattern, String fallback) {
-    return value != null && pattern.matcher(value).matches() ? value : fallback;
+    JsonArray problems = new JsonArray();
+    for (Object item : MANIFEST.problems(manifest)) {
+      JsonObject problem = (JsonObject) item;
+      String field = problem.getString("field").substring(1);
+      if (V1_DEFAULTS.containsKey(field)) {
+        manifest.put(field, V1_DEFAULTS.get(field)); // the defaults are valid values
+      } else {
+        problems.add(problem);
+      }
+    }
+    return new FromV1(manifest, problems);
   }
 
   /** The v1 register body a widget answers as, whichever API registered it. */

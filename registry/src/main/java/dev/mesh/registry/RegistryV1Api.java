@@ -4,16 +4,15 @@ import dev.mesh.common.HttpErrors;
 import dev.mesh.common.JsonBodies;
 import dev.mesh.registry.WidgetApi.Replies;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.core.http.HttpMethod;
-
-import java.util.Set;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The original datamesh registry's API, unchanged for its clients: {@code POST /api/v1/registry/{id}}
@@ -57,14 +56,15 @@ final class RegistryV1Api {
       return;
     }
     JsonArray problems = Manifests.v1Problems(register);
-    if (problems.isEmpty()) {
-      problems = Manifests.problems(Manifests.fromV1(id, register));
+    Manifests.FromV1 translated = problems.isEmpty() ? Manifests.fromV1(id, register) : null;
+    if (translated != null) {
+      problems = translated.problems();
     }
     if (!problems.isEmpty()) {
       HttpErrors.send(ctx, 400, "Invalid registration: " + Replies.describe(problems), problems);
       return;
     }
-    JsonObject manifest = Manifests.fromV1(id, register);
+    JsonObject manifest = translated.manifest();
     store.register(manifest, Source.V1, null, ttl)
       .onComplete(Replies.of(ctx, registered -> Replies.json(ctx, 200, Manifests.toV1(manifest))));
   }
