@@ -83,6 +83,18 @@ public final class MeshConfig {
     return !string(setting).isEmpty();
   }
 
+  /** {@code true} or {@code false}, any case; anything else is refused rather than read as false. */
+  public boolean flag(Setting setting) {
+    String value = string(setting);
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw invalid(setting, value, "true or false");
+  }
+
   public int integer(Setting setting) {
     String value = string(setting);
     try {

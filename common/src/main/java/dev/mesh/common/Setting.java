@@ -25,10 +25,17 @@ public enum Setting {
   DATABASE_USER("MESH_DATABASE_USER", "", "PostgreSQL user (overrides the one in the URL)."),
   DATABASE_PASSWORD("MESH_DATABASE_PASSWORD", "", "PostgreSQL password (overrides the one in the URL)."),
   DATABASE_POOL_SIZE("MESH_DATABASE_POOL_SIZE", "8", "Connections per service's PostgreSQL pool."),
-  REGISTRY_TOKEN("MESH_REGISTRY_TOKEN", "", "Bearer token required for REST registrations; empty means no token is asked. Cluster members are trusted."),
+  REGISTRY_TOKEN("MESH_REGISTRY_TOKEN", "", "Bearer token required for REST registrations; empty means no token is asked. Cluster members are trusted. A sidecar sends it."),
   REGISTRY_TTL_SECONDS("MESH_REGISTRY_TTL_SECONDS", "30", "How long a REST registration lives without a heartbeat."),
   REGISTRY_SWEEP_MILLIS("MESH_REGISTRY_SWEEP_MILLIS", "1000", "How often the registry looks for expired registrations and records of departed members."),
-  REGISTRY_MAX_BODY_BYTES("MESH_REGISTRY_MAX_BODY_BYTES", "65536", "Largest manifest accepted (413 beyond).");
+  REGISTRY_MAX_BODY_BYTES("MESH_REGISTRY_MAX_BODY_BYTES", "65536", "Largest manifest accepted (413 beyond)."),
+  WIDGET_HOST_MODE("MESH_WIDGET_HOST_MODE", "serve", "`serve`: serve widget folders and register them as a cluster member; `sidecar`: register the widgets of `MESH_SIDECAR_MANIFEST` through the registry's REST API, without joining the cluster."),
+  WIDGETS_DIR("MESH_WIDGETS_DIR", "widgets", "Folder the widget-host watches: each sub-folder with a `manifest.json` is a widget, added, changed or removed without a restart. Empty = none."),
+  WIDGET_EXAMPLES("MESH_WIDGET_EXAMPLES", "true", "Serve and register the example widgets built into the widget-host (`true` or `false`)."),
+  WIDGETS_SCAN_MILLIS("MESH_WIDGETS_SCAN_MILLIS", "500", "How often the widget-host looks at its folder; a changed widget is registered once it stayed the same for one look."),
+  WIDGETS_PUBLIC_URL("MESH_WIDGETS_PUBLIC_URL", "/w", "Prefix of the file URLs in the manifests a widget-host registers: the gateway's `/w` (one origin for the browser), or the widget-host's own or a CDN's URL."),
+  SIDECAR_MANIFEST("MESH_SIDECAR_MANIFEST", "", "Sidecar mode: JSON file holding one manifest or an array of them, whose URLs point at the neighbour container."),
+  REGISTRY_URL("MESH_REGISTRY_URL", "http://127.0.0.1:8080", "Sidecar mode: base URL of the registry's REST API (the gateway, or the registry service itself).");
 
   private final String key;
   private final String defaultValue;
