@@ -113,4 +113,14 @@ public final class Contract {
     }
     return instanceLocation.startsWith("#") ? instanceLocation.substring(1) : instanceLocation;
   }
+
+  /** Every problem, field first, for a message: "/module: String does not match pattern; /version: ...". */
+  public static String describe(JsonArray problems) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < problems.size() && i < 10; i++) {
+      JsonObject problem = problems.getJsonObject(i);
+      text.append(i == 0 ? "" : "; ").append(problem.getString("field")).append(": ").append(problem.getString("problem"));
+    }
+    return problems.size() > 10 ? text + " (and " + (problems.size() - 10) + " more)" : text.toString();
+  }
 }

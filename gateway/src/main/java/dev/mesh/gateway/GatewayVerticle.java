@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The one origin users talk to (port 8080): it routes the services' APIs to whichever instances are
- * up, and serves the page.
+ * up, widget files to the widget-host that serves each widget, and serves the page.
  */
 public final class GatewayVerticle extends MeshVerticle {
 
@@ -39,12 +39,13 @@ public final class GatewayVerticle extends MeshVerticle {
   private void routeToServices(Router router, ServiceDirectory directory) {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
       new PoolOptions().setHttp1MaxSize(64));
-    ServiceProxy registry = new ServiceProxy("registry", directory, client);
+    ServiceProxy registry = ServiceProxy.toService("registry", directory, client);
     router.route("/api/widgets").handler(registry);
     router.route("/api/widgets/*").handler(registry);
     router.route("/api/v1/registry").handler(registry);
     router.route("/api/v1/registry/*").handler(registry);
     router.route("/api/schemas/*").handler(registry);
+    router.route(ServiceProxy.WIDGET_FILES + "*").handler(ServiceProxy.toWidgetHost(directory, client));
   }
 
   @Override

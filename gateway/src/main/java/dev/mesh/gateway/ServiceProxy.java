@@ -4,36 +4,67 @@ import dev.mesh.common.HttpErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
 /**
- * Forwards a request to an instance of a service behind the gateway, so browsers talk to one
- * origin. With no instance up the caller gets a JSON 503 naming the service, not a hanging request.
+ * Forwards a request to the instance of a service that should answer it, so browsers talk to one
+ * origin. With none up the caller gets a JSON error at once, not a hanging request.
  */
 final class ServiceProxy implements Handler<RoutingContext> {
 
-  private final String service;
-  private final ServiceDirectory directory;
+  private final Function<HttpServerRequest, SocketAddress> pick;
+  private final Handler<RoutingContext> unavailable;
   private final HttpProxy proxy;
 
-  ServiceProxy(String service, ServiceDirectory directory, HttpClient client) {
-    this.service = service;
-    this.directory = directory;
-    this.proxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(ctx -> {
-      SocketAddress origin = directory.pick(service);
-      return origin != null ? Future.succeededFuture(origin)
-        : Future.failedFuture("no instance of " + service);
+  private ServiceProxy(HttpClient client, Function<HttpServerRequest, SocketAddress> pick, Handler<RoutingContext> unavailable) {
+    this.pick = pick;
+    this.unavailable = unavailable;
+    this.proxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(proxyContext -> {
+      SocketAddress origin = pick.apply(proxyContext.request().proxiedRequest());
+      return origin != null ? Future.succeededFuture(origin) : Future.failedFuture("no instance left");
     }));
+  }
+
+  /** Any instance of the service (round robin); 503 while there is none. */
+  static ServiceProxy toService(String service, ServiceDirectory directory, HttpClient client) {
+    return new ServiceProxy(client, request -> directory.pick(service), ctx -> {
+      ctx.response().putHeader("Retry-After", "2");
+      HttpErrors.send(ctx, 503, "The " + service + " service is not available right now; try again in a moment");
+    });
+  }
+
+  static final String WIDGET_FILES = "/w/";
+
+  /** The widget-host that serves the widget named in {@code /w/<id>/...}; 404 when none does. */
+  static ServiceProxy toWidgetHost(ServiceDirectory directory, HttpClient client) {
+    return new ServiceProxy(client, request -> directory.widgetHost(widgetId(request)), ctx ->
+      HttpErrors.send(ctx, 404, "No widget-host serves a widget '" + widgetId(ctx.request()) + "'"));
+  }
+
+  private static String widgetId(HttpServerRequest request) {
+    String path = request.path();
+    int start = WIDGET_FILES.length();
+    int end = path.indexOf('/', start);
+    String id = path.substring(Math.min(start, path.length()), end < 0 ? path.length() : end);
+    try {
+      return URLDecoder.decode(id.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return id;
+    }
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (directory.pick(service) == null) {
-      ctx.response().putHeader("Retry-After", "2");
-      HttpErrors.send(ctx, 503, "The " + service + " service is not available right now; try again in a moment");
+    if (pick.apply(ctx.request()) == null) {
+      unavailable.handle(ctx);
       return;
     }
     proxy.handle(ctx.request());

@@ -1,5 +1,6 @@
 package dev.mesh.registry;
 
+import dev.mesh.common.Contract;
 import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshVerticle;
 import io.vertx.core.Future;
@@ -83,7 +84,7 @@ public final class RegistryBusVerticle extends MeshVerticle {
     }
     JsonArray problems = Manifests.problems(manifest);
     if (!problems.isEmpty()) {
-      return Future.failedFuture(new BusFailure(400, "Invalid manifest: " + WidgetApi.Replies.describe(problems)));
+      return Future.failedFuture(new BusFailure(400, "Invalid manifest: " + Contract.describe(problems)));
     }
     Long ttlSeconds = request.getLong("ttlSeconds");
     Duration ttl = ttlSeconds == null || ttlSeconds <= 0 ? null : Duration.ofSeconds(ttlSeconds);

@@ -1,5 +1,6 @@
 package dev.mesh.registry;
 
+import dev.mesh.common.Contract;
 import dev.mesh.common.HttpErrors;
 import dev.mesh.common.JsonBodies;
 import dev.mesh.registry.WidgetApi.Replies;
@@ -61,7 +62,7 @@ final class RegistryV1Api {
       problems = translated.problems();
     }
     if (!problems.isEmpty()) {
-      HttpErrors.send(ctx, 400, "Invalid registration: " + Replies.describe(problems), problems);
+      HttpErrors.send(ctx, 400, "Invalid registration: " + Contract.describe(problems), problems);
       return;
     }
     JsonObject manifest = translated.manifest();

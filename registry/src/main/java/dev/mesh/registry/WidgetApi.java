@@ -1,5 +1,6 @@
 package dev.mesh.registry;
 
+import dev.mesh.common.Contract;
 import dev.mesh.common.HttpErrors;
 import dev.mesh.common.JsonBodies;
 import io.vertx.core.Handler;
@@ -79,7 +80,7 @@ final class WidgetApi {
     }
     JsonArray problems = Manifests.problems(manifest);
     if (!problems.isEmpty()) {
-      HttpErrors.send(ctx, 400, "Invalid manifest: " + Replies.describe(problems), problems);
+      HttpErrors.send(ctx, 400, "Invalid manifest: " + Contract.describe(problems), problems);
       return;
     }
     store.register(manifest, Source.REST, null, ttl).onComplete(Replies.of(ctx, registered -> {
@@ -176,16 +177,6 @@ final class WidgetApi {
       ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(body instanceof JsonArray array ? array.encode() : ((JsonObject) body).encode());
-    }
-
-    /** Every problem, field first: "/module: String does not match pattern; /version: ...". */
-    static String describe(JsonArray problems) {
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < problems.size() && i < 10; i++) {
-        JsonObject problem = problems.getJsonObject(i);
-        text.append(i == 0 ? "" : "; ").append(problem.getString("field")).append(": ").append(problem.getString("problem"));
-      }
-      return problems.size() > 10 ? text + " (and " + (problems.size() - 10) + " more)" : text.toString();
     }
 
     static String shorten(String value) {

@@ -11,7 +11,8 @@ public final class WidgetHost {
   private WidgetHost() {
   }
 
+  /** In this order: the catalog is filled before the server listens, and served before it is registered. */
   public static List<Supplier<? extends Deployable>> verticles() {
-    return List.of(WidgetHostVerticle::new);
+    return List.of(WidgetWatchVerticle::new, WidgetHostVerticle::new, WidgetRegistrarVerticle::new);
   }
 }
