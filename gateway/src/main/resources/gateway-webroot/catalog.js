@@ -12,6 +12,12 @@ function element(tag, className, text) {
   return node;
 }
 
+function link(text, ids) {
+  const a = element('a', null, text);
+  a.href = 'preview.html?' + ids.map(id => 'widget=' + encodeURIComponent(id)).join('&');
+  return a;
+}
+
 function render() {
   const query = search.value.trim().toLowerCase();
   const shown = widgets.filter(({manifest: m}) => !query ||
@@ -28,11 +34,15 @@ function render() {
     byDomain.get(domain).push(w);
   }
   for (const [domain, list] of [...byDomain].sort(([a], [b]) => a.localeCompare(b))) {
-    catalog.append(element('h3', null, domain));
+    const heading = element('h3', null, domain);
+    heading.append(link('preview together', list.map(w => w.manifest.id)));
+    catalog.append(heading);
     const ul = element('ul');
     for (const {manifest: m} of list) {
       const li = element('li');
-      li.append(element('div', 'label', m.label),
+      const label = element('div', 'label', m.label);
+      label.append(link('preview', [m.id]));
+      li.append(label,
         element('div', 'meta', `${m.owner} · v${m.version} · ${m.domainKind}`));
       if (m.description) li.append(element('p', null, m.description));
       ul.append(li);

@@ -1,5 +1,6 @@
 package dev.mesh.allinone;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,8 +36,8 @@ class AllInOneIT {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final String MANIFEST = """
-    {"tag":"sales-table","label":"Sales by region","module":"/w/sales-table/table.js","version":"1.2.0",
-     "owner":"sales-analytics","domain":"sales","domainKind":"aggregate"}""";
+    {"tag":"orders-table","label":"Orders by week","module":"https://orders.example/table.js","version":"1.2.0",
+     "owner":"order-analytics","domain":"orders","domainKind":"aggregate"}""";
 
   private static Path dataDir;
   private static Map<String, String> env;
@@ -57,6 +59,7 @@ class AllInOneIT {
     env.put("MESH_TRACKER_PORT", String.valueOf(freePort()));
     env.put("MESH_WIDGET_HOST_PORT", String.valueOf(freePort()));
     env.put("MESH_REGISTRY_TOKEN", "it-token");
+    env.put("MESH_WIDGETS_DIR", dataDir.resolve("widgets").toString());
     meshLog = dataDir.resolve("mesh.log");
     mesh = java(env, meshLog, "-jar", jar());
     awaitReady(gatewayPort, mesh, meshLog);
@@ -82,19 +85,56 @@ class AllInOneIT {
   @Test
   @Order(2)
   void registrationRoundTripsThroughTheGateway() throws Exception {
-    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/widgets/sales-table"))
+    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/widgets/orders-table"))
       .PUT(HttpRequest.BodyPublishers.ofString(MANIFEST)).build());
     assertThat(refused.statusCode()).isEqualTo(401);
 
-    HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/widgets/sales-table"))
+    HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/widgets/orders-table"))
       .header("Authorization", "Bearer it-token")
       .PUT(HttpRequest.BodyPublishers.ofString(MANIFEST)).build());
     assertThat(created.statusCode()).isEqualTo(201);
 
-    assertThat(get("/api/widgets?domain=sales").body()).contains("\"id\":\"sales-table\"").contains("\"count\":1");
-    HttpResponse<String> v1 = get("/api/v1/registry/sales-table");
+    assertThat(get("/api/widgets?domain=orders").body()).contains("\"id\":\"orders-table\"").contains("\"count\":1");
+    HttpResponse<String> v1 = get("/api/v1/registry/orders-table");
     assertThat(v1.statusCode()).isEqualTo(200);
-    assertThat(v1.body()).contains("\"componentId\":\"sales-table\"").contains("\"lastUpdated\"");
+    assertThat(v1.body()).contains("\"componentId\":\"orders-table\"").contains("\"lastUpdated\"");
+  }
+
+  @Test
+  @Order(2)
+  void theExampleWidgetsAreRegisteredAndLoadFromTheGateway() throws Exception {
+    for (String id : List.of("sales-table", "sales-chart", "sales-kpis")) {
+      HttpResponse<String> widget = get("/api/widgets/" + id);
+      assertThat(widget.statusCode()).as(id).isEqualTo(200);
+      String module = new JsonObject(widget.body()).getJsonObject("manifest").getString("module");
+      assertThat(module).as(id).matches("/w/" + id + "/[0-9a-f]{12}/.+\\.js");
+      HttpResponse<String> file = get(module);
+      assertThat(file.statusCode()).as(module).isEqualTo(200);
+      assertThat(file.headers().firstValue("Content-Type")).contains("text/javascript; charset=utf-8");
+      assertThat(file.body()).as(module).contains("customElements");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aFolderDroppedIntoTheWidgetsFolderAppearsWithoutARestart() throws Exception {
+    Path folder = Files.createDirectories(dataDir.resolve("widgets").resolve("dropped-in"));
+    Files.writeString(folder.resolve("dropped.js"), "customElements.define('x-dropped-in', class extends HTMLElement {});");
+    Files.writeString(folder.resolve("manifest.json"), """
+      {"tag":"x-dropped-in","label":"Dropped in","module":"dropped.js","version":"0.1.0",
+       "owner":"it","domain":"testing","domainKind":"consumer-aligned"}""");
+    String module = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (module == null && System.nanoTime() < deadline) {
+      HttpResponse<String> widget = get("/api/widgets/dropped-in");
+      if (widget.statusCode() == 200) {
+        module = new JsonObject(widget.body()).getJsonObject("manifest").getString("module");
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(module).as("dropped-in registered").isNotNull();
+    assertThat(get(module).body()).contains("x-dropped-in");
   }
 
   @Test
