@@ -36,9 +36,13 @@ final class WidgetFiles implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String rest = ctx.normalizedPath().substring(PREFIX.length());
     int slash = rest.indexOf('/');
-    HostedWidget widget = slash <= 0 ? null : catalog.get(decode(rest.substring(0, slash)));
+    if (slash <= 0) {
+      HttpErrors.send(ctx, 404, "Name a widget's file: /w/<id>/<path>");
+      return;
+    }
+    HostedWidget widget = catalog.get(decode(rest.substring(0, slash)));
     if (widget == null) {
-      HttpErrors.send(ctx, 404, "No widget '" + decode(slash <= 0 ? rest : rest.substring(0, slash)) + "' is served here");
+      HttpErrors.send(ctx, 404, "No widget '" + decode(rest.substring(0, slash)) + "' is served here");
       return;
     }
     String inWidget = rest.substring(slash + 1);
