@@ -21,15 +21,16 @@ function frame(title) {
   return box;
 }
 
-async function place(id) {
+// frames are placed in the order of the address at once; each fills in as its widget arrives
+async function place(id, box) {
   const response = await fetch(`/api/widgets/${encodeURIComponent(id)}`);
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    frame(id).append(element('p', 'error', problem.message || `${response.status} ${response.statusText}`));
+    box.append(element('p', 'error', problem.message || `${response.status} ${response.statusText}`));
     return;
   }
   const {manifest} = await response.json();
-  const box = frame(manifest.label);
+  box.querySelector('h2').textContent = manifest.label;
   try {
     if (manifest.css) {
       const link = Object.assign(document.createElement('link'), {rel: 'stylesheet', href: manifest.css});
@@ -70,6 +71,9 @@ document.addEventListener('mesh:publish', deliver);
 if (ids.length === 0) {
   status.textContent = 'name widgets in the address: preview.html?widget=<id>&widget=<id>';
 } else {
-  await Promise.all(ids.map(id => place(id).catch(e => frame(id).append(element('p', 'error', e.message)))));
+  await Promise.all(ids.map(id => {
+    const box = frame(id);
+    return place(id, box).catch(e => box.append(element('p', 'error', e.message)));
+  }));
   status.textContent = `${placed.length} of ${ids.length} widget${ids.length === 1 ? '' : 's'} loaded`;
 }
