@@ -1,9 +1,11 @@
 package dev.mesh.gateway;
 
+import dev.mesh.common.Addresses;
 import dev.mesh.common.Databases;
 import dev.mesh.common.Health;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
+import dev.mesh.gateway.bridge.SessionBridge;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -11,6 +13,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
+
+import java.util.Set;
 
 /**
  * The one origin users talk to (port 8080): it routes the services' APIs to whichever instances are
@@ -32,6 +36,7 @@ public final class GatewayVerticle extends MeshVerticle {
     ServiceDirectory directory = new ServiceDirectory(vertx, discovery);
     Router router = router(64 * 1024, health);
     routeToServices(router, directory);
+    SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES), node.meterRegistry());
     router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
     return directory.refresh().compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
   }

@@ -1,0 +1,183 @@
+package dev.mesh.gateway.bridge;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The SockJS event-bus bridge at {@code /eventbus}, deny by default.
+ * <p>
+ * Every socket gets a scope of its own from the server. The page names its addresses
+ * {@code session.<topic>}; the bridge rewrites them to {@code mesh.session.<scope>.<topic>} on the
+ * way in and back on the way out, so a page can neither name nor reach another page's addresses,
+ * whatever it sends. Besides its own scope a socket may only listen to the feeds a service exposes
+ * (outbound only). Every event a page publishes is also published, with its scope, on
+ * {@link #SESSION_EVENTS}, so server-side verticles can react and answer on the scope's addresses.
+ * Origins are checked, addresses, handlers and messages bounded, and every refusal counted.
+ */
+public final class SessionBridge implements Handler<BridgeEvent> {
+
+  public static final String PATH = "/eventbus";
+  /** Where server-side verticles hear page events: {@code {scope, topic, payload}}. */
+  public static final String SESSION_EVENTS = "mesh.session.events";
+  static final String CLIENT_PREFIX = "session.";
+  static final String SERVER_PREFIX = "mesh.session.";
+  static final int MAX_MESSAGE_CHARS = 64 * 1024;
+  static final int MAX_HANDLERS_PER_SOCKET = 64;
+  static final int MAX_ADDRESS_LENGTH = 200;
+  private static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9._:-]{0,127}$");
+  private static final String SCOPED = "mesh\\.session\\.[0-9a-f-]{36}\\.[a-z0-9][a-z0-9._:-]{0,127}";
+
+  private final Vertx vertx;
+  private final Set<String> exposedFeeds;
+  private final MeterRegistry meters;
+  private final Map<SockJSSocket, String> scopes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refusals = new HashMap<>();
+
+  private SessionBridge(Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
+    this.vertx = vertx;
+    this.exposedFeeds = Set.copyOf(exposedFeeds);
+    this.meters = meters;
+  }
+
+  /** Mounts the bridge on the router, exposing the given feeds to pages (read only). */
+  public static void mount(Router router, Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
+    SessionBridge bridge = new SessionBridge(vertx, exposedFeeds, meters);
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+      .setMaxAddressLength(MAX_ADDRESS_LENGTH)
+      .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET)
+      .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
+    exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(feed)));
+    router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, bridge));
+  }
+
+  /** How many sockets are open now. */
+  int sockets() {
+    return scopes.size();
+  }
+
+  @Override
+  public void handle(BridgeEvent event) {
+    BridgeEventType type = event.type();
+    switch (type) {
+      case SOCKET_CREATED -> opened(event);
+      case SOCKET_CLOSED -> {
+        scopes.remove(event.socket());
+        event.complete(true);
+      }
+      case SEND, PUBLISH -> inbound(event, true);
+      case REGISTER -> inbound(event, false);
+      case UNREGISTER -> inbound(event, false);
+      case RECEIVE -> outbound(event);
+      default -> event.complete(true);
+    }
+  }
+
+  private void opened(BridgeEvent event) {
+    String origin = event.socket().headers().get("Origin");
+    String host = event.socket().headers().get("Host");
+    if (origin != null && !sameOrigin(origin, host)) {
+      refuse(event, "origin");
+      return;
+    }
+    scopes.put(event.socket(), UUID.randomUUID().toString());
+    event.complete(true);
+  }
+
+  /** A page's own message: its session address is rewritten into its scope; nothing else goes in. */
+  private void inbound(BridgeEvent event, boolean carriesBody) {
+    JsonObject raw = event.getRawMessage();
+    String scope = scopes.get(event.socket());
+    String address = raw == null ? null : raw.getString("address");
+    if (scope == null || address == null) {
+      refuse(event, "no-scope");
+      return;
+    }
+    if (carriesBody && raw.encode().length() > MAX_MESSAGE_CHARS) {
+      refuse(event, "too-large");
+      return;
+    }
+    if (event.type() == BridgeEventType.REGISTER || event.type() == BridgeEventType.UNREGISTER) {
+      // the bridge itself unregisters a closing socket's handlers, by their scoped address
+      boolean ownCleanUp = event.type() == BridgeEventType.UNREGISTER && address.startsWith(SERVER_PREFIX + scope + ".");
+      if (exposedFeeds.contains(address) || ownCleanUp) {
+        event.complete(true);
+        return;
+      }
+    }
+    String topic = address.startsWith(CLIENT_PREFIX) ? address.substring(CLIENT_PREFIX.length()) : null;
+    if (topic == null || !TOPIC.matcher(topic).matches()) {
+      refuse(event, "address");
+      return;
+    }
+    // rewritten in place: the bridge reads the address from this message once the hook agrees
+    raw.put("address", SERVER_PREFIX + scope + "." + topic);
+    if (event.type() == BridgeEventType.PUBLISH || event.type() == BridgeEventType.SEND) {
+      vertx.eventBus().publish(SESSION_EVENTS, new JsonObject()
+        .put("scope", scope).put("topic", topic).put("payload", raw.getValue("body")));
+    }
+    event.complete(true);
+  }
+
+  /** A message on its way to a page: scope addresses go back to the page's own names. */
+  private void outbound(BridgeEvent event) {
+    JsonObject raw = event.getRawMessage();
+    String scope = scopes.get(event.socket());
+    String address = raw.getString("address", "");
+    String own = scope == null ? null : SERVER_PREFIX + scope + ".";
+    if (own != null && address.startsWith(own)) {
+      raw.put("address", CLIENT_PREFIX + address.substring(own.length()));
+    }
+    event.complete(true);
+  }
+
+  private void refuse(BridgeEvent event, String reason) {
+    refusals.computeIfAbsent(reason, r -> Counter.builder("mesh_bridge_refused")
+      .description("Bridge messages and sockets refused, by reason")
+      .tag("reason", r).register(meters)).increment();
+    event.complete(false);
+  }
+
+  /** The page's origin must be the gateway's own host (behind a TLS proxy the scheme differs, the host not). */
+  static boolean sameOrigin(String origin, String host) {
+    if (host == null) {
+      return false;
+    }
+    try {
+      URI uri = URI.create(origin);
+      String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      return authority != null && (authority.equalsIgnoreCase(host) || hostOnly(host).equalsIgnoreCase(authority));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String hostOnly(String host) {
+    for (String standard : List.of(":80", ":443")) {
+      if (host.endsWith(standard)) {
+        return host.substring(0, host.length() - standard.length());
+      }
+    }
+    return host;
+  }
+}

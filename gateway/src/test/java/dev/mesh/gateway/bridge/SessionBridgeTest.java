@@ -1,0 +1,237 @@
+package dev.mesh.gateway.bridge;
+
+import dev.mesh.common.Addresses;
+import dev.mesh.common.MeshNode;
+import dev.mesh.common.testing.Endpoints;
+import dev.mesh.common.testing.Poll;
+import dev.mesh.common.testing.TestCluster;
+import dev.mesh.gateway.Gateway;
+import dev.mesh.gateway.GatewayVerticle;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bridge from a client's side, over its raw WebSocket transport: each socket lives in a scope of
+ * its own, server verticles hear and answer its events, and everything outside the rules is refused
+ * and counted.
+ */
+class SessionBridgeTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private static TestCluster cluster;
+  private static MeshNode gateway;
+  private static MeshNode service;
+  private static int port;
+  private static final List<JsonObject> sessionEvents = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    cluster = new TestCluster();
+    gateway = cluster.start(cluster.config(), Gateway.verticles());
+    // a server-side service on another member, hearing page events and answering in their scope
+    service = cluster.start();
+    service.vertx().eventBus().<JsonObject>consumer(SessionBridge.SESSION_EVENTS, message -> {
+      JsonObject event = message.body();
+      sessionEvents.add(event);
+      if ("ping".equals(event.getString("topic"))) {
+        service.vertx().eventBus().publish("mesh.session." + event.getString("scope") + ".pong",
+          new JsonObject().put("answer", event.getJsonObject("payload").getInteger("n") + 1));
+      }
+    });
+    port = Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void eachSocketHearsOnlyItsOwnSessionsEvents() {
+    Client alice = Client.connect(null);
+    Client bob = Client.connect(null);
+    alice.send("register", "session.row-selected", null);
+    bob.send("register", "session.row-selected", null);
+    alice.ping();
+    bob.ping();
+
+    alice.send("publish", "session.row-selected", new JsonObject().put("region", "Nordics"));
+    JsonObject delivered = alice.await("alice's own event", m -> "session.row-selected".equals(m.getString("address")));
+    assertThat(delivered.getString("type")).isEqualTo("rec");
+    assertThat(delivered.getJsonObject("body").getString("region")).isEqualTo("Nordics");
+
+    bob.send("publish", "session.row-selected", new JsonObject().put("region", "Iberia"));
+    JsonObject bobs = bob.await("bob's own event", m -> "session.row-selected".equals(m.getString("address")));
+    assertThat(bobs.getJsonObject("body").getString("region")).isEqualTo("Iberia");
+    // both events have gone round by now: neither crossed over
+    assertThat(bob.received()).noneMatch(m -> m.encode().contains("Nordics"));
+    assertThat(alice.received()).noneMatch(m -> m.encode().contains("Iberia"));
+    alice.close();
+    bob.close();
+  }
+
+  @Test
+  void serverVerticlesHearSessionEventsAndAnswerIntoTheScope() {
+    Client page = Client.connect(null);
+    page.send("register", "session.pong", null);
+    page.ping();
+    page.send("publish", "session.ping", new JsonObject().put("n", 41));
+    JsonObject answer = page.await("the service's answer", m -> "session.pong".equals(m.getString("address")));
+    assertThat(answer.getJsonObject("body").getInteger("answer")).isEqualTo(42);
+    JsonObject heard = Poll.until(WAIT, "the service heard the event",
+      () -> sessionEvents.stream().filter(e -> "ping".equals(e.getString("topic"))).findFirst().orElse(null), e -> e != null);
+    assertThat(heard.getString("scope")).matches("[0-9a-f-]{36}");
+    page.close();
+  }
+
+  @Test
+  void theRegistryFeedIsExposedForReadingOnly() {
+    Client page = Client.connect(null);
+    page.send("register", Addresses.REGISTRY_CHANGES, null);
+    page.ping();
+    Poll.until(WAIT, "the feed reaches the page", () -> {
+      gateway.vertx().eventBus().publish(Addresses.REGISTRY_CHANGES, new JsonObject().put("type", "registered").put("id", "x"));
+      return page.received().stream().anyMatch(m -> Addresses.REGISTRY_CHANGES.equals(m.getString("address")));
+    });
+    double before = refused("address");
+    page.send("publish", Addresses.REGISTRY_CHANGES, new JsonObject().put("type", "removed").put("id", "sales-table"));
+    page.await("refusal", m -> "err".equals(m.getString("type")));
+    assertThat(refused("address")).isGreaterThan(before);
+    page.close();
+  }
+
+  @Test
+  void anythingOutsideTheSessionIsRefusedAndCounted() {
+    Client mallory = Client.connect(null);
+    Client victim = Client.connect(null);
+    victim.send("register", "session.row-selected", null);
+    victim.send("publish", "session.row-selected", new JsonObject().put("mine", true));
+    String victimScope = Poll.until(WAIT, "the victim's scope", () -> sessionEvents.stream()
+      .filter(e -> e.getJsonObject("payload") != null && e.getJsonObject("payload").containsKey("mine"))
+      .map(e -> e.getString("scope")).findFirst().orElse(null), s -> s != null);
+    victim.await("victim's own event", m -> "rec".equals(m.getString("type")));
+
+    double before = refused("address");
+    List<String[]> attempts = List.of(
+      new String[] {"publish", "mesh.session." + victimScope + ".row-selected"},
+      new String[] {"register", "mesh.session." + victimScope + ".row-selected"},
+      new String[] {"publish", "vertx.discovery.announce"},
+      new String[] {"register", "vertx.discovery.announce"},
+      new String[] {"send", Addresses.REGISTRY},
+      new String[] {"publish", "session.../../x"},
+      new String[] {"publish", "session."});
+    for (String[] attempt : attempts) {
+      mallory.send(attempt[0], attempt[1], new JsonObject().put("evil", true));
+    }
+    Poll.until(WAIT, "every attempt refused", () -> mallory.received().stream().filter(m -> "err".equals(m.getString("type"))).count() == attempts.size());
+    assertThat(refused("address")).isEqualTo(before + attempts.size());
+
+    double large = refused("too-large");
+    mallory.send("publish", "session.big", new JsonObject().put("blob", "x".repeat(SessionBridge.MAX_MESSAGE_CHARS)));
+    Poll.until(WAIT, "the oversized message refused", () -> refused("too-large") == large + 1);
+
+    victim.ping();
+    assertThat(victim.received()).noneMatch(m -> m.encode().contains("evil"));
+    mallory.close();
+    victim.close();
+  }
+
+  @Test
+  void aForeignOriginIsTurnedAway() {
+    double before = refused("origin");
+    Client foreign = Client.connect("http://evil.example");
+    Poll.until(WAIT, "the socket closed", foreign::closed);
+    assertThat(refused("origin")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aPageOfTheGatewaysOwnOriginIsWelcome() {
+    Client sameOrigin = Client.connect("http://127.0.0.1:" + port);
+    sameOrigin.send("register", "session.ok", null);
+    sameOrigin.send("publish", "session.ok", new JsonObject());
+    sameOrigin.await("same-origin page works", m -> "rec".equals(m.getString("type")));
+    sameOrigin.close();
+  }
+
+  private static double refused(String reason) {
+    Counter counter = gateway.meterRegistry().find("mesh_bridge_refused").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A page's connection, as the browser's bridge client makes it, minus SockJS's framing. */
+  private static final class Client {
+    private final WebSocket socket;
+    private final List<JsonObject> received = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Client(WebSocket socket) {
+      this.socket = socket;
+      try {
+        // the bridge writes binary frames on the raw transport, text in them
+        socket.handler(frame -> received.add(new JsonObject(frame.toString())));
+        socket.closeHandler(v -> closed.set(true));
+      } catch (IllegalStateException alreadyClosed) {
+        // a refused socket can be closed by the server before the handlers are set
+        closed.set(true);
+      }
+    }
+
+    static Client connect(String origin) {
+      WebSocketClient client = gateway.vertx().createWebSocketClient();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(SessionBridge.PATH + "/websocket");
+      if (origin != null) {
+        options.addHeader("Origin", origin);
+      }
+      return new Client(TestCluster.await(client.connect(options)));
+    }
+
+    void send(String type, String address, JsonObject body) {
+      JsonObject frame = new JsonObject().put("type", type).put("address", address);
+      if (body != null) {
+        frame.put("body", body);
+      }
+      TestCluster.await(socket.writeTextMessage(frame.encode()));
+    }
+
+    /** A round trip through the bridge, so that what was sent before has been handled. */
+    void ping() {
+      String topic = "sync-" + System.nanoTime();
+      send("register", "session." + topic, null);
+      send("publish", "session." + topic, new JsonObject());
+      await("sync", m -> ("session." + topic).equals(m.getString("address")));
+      send("unregister", "session." + topic, null);
+    }
+
+    JsonObject await(String what, java.util.function.Predicate<JsonObject> match) {
+      List<JsonObject> seen = Poll.until(WAIT, what, () -> List.copyOf(received), all -> all.stream().anyMatch(match));
+      return seen.stream().filter(match).findFirst().orElseThrow();
+    }
+
+    List<JsonObject> received() {
+      return List.copyOf(received);
+    }
+
+    boolean closed() {
+      return closed.get();
+    }
+
+    void close() {
+      socket.close();
+    }
+  }
+}
