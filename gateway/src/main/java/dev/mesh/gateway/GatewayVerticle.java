@@ -10,7 +10,9 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 
@@ -37,6 +39,7 @@ public final class GatewayVerticle extends MeshVerticle {
     Router router = router(64 * 1024, health);
     routeToServices(router, directory);
     SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES), node.meterRegistry());
+    router.route("/*").handler(GatewayVerticle::pageHeaders);
     router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
     return directory.refresh().compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
   }
@@ -52,6 +55,28 @@ public final class GatewayVerticle extends MeshVerticle {
     router.route("/api/schemas/*").handler(registry);
     router.route(ServiceProxy.WIDGET_FILES + "*").handler(ServiceProxy.toWidgetHost(directory, client));
   }
+
+  /**
+   * Pages are revalidated on every visit (only the content-hashed bundles under {@code /app/} are
+   * cached for good) and carry a Content-Security-Policy: scripts, styles and connections from this
+   * origin only. Inline styles stay allowed because Web Components commonly put a style element in
+   * their shadow root (the examples do); inline scripts never are.
+   */
+  private static void pageHeaders(RoutingContext ctx) {
+    boolean hashed = ctx.normalizedPath().startsWith("/app/");
+    ctx.addHeadersEndHandler(v -> {
+      if (!hashed && ctx.response().getStatusCode() < 400) {
+        ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      }
+      ctx.response().putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+    });
+    ctx.next();
+  }
+
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    + "frame-ancestors 'none'; form-action 'self'";
 
   @Override
   protected Future<?> stopService() {

@@ -23,7 +23,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a widget author sees in Chromium through the gateway: the catalog lists the example widgets
+ * What a widget author sees in Chromium through the gateway: the catalog page lists the example widgets
  * by domain with preview links, and the preview page loads them from {@code /w/} and passes a table
  * row selection on to the chart and the KPI cards, as their manifests ask.
  */
@@ -58,7 +58,7 @@ class PreviewPageBrowserTest {
   @Test
   void theCatalogListsTheExamplesWithPreviewLinks() {
     Page page = chromium.newPage();
-    page.navigate(base + "/");
+    page.navigate(base + "/catalog.html");
     Poll.until(WAIT, "three sales widgets listed", () -> page.locator("#catalog li").count() >= 3);
     assertThat(page.locator("#catalog h3").allTextContents()).anyMatch(h -> h.startsWith("sales"));
     assertThat(page.locator("#catalog li .label a").first().getAttribute("href")).startsWith("preview.html?widget=");

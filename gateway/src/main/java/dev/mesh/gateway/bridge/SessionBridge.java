@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -68,6 +69,8 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
     exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(feed)));
+    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read
+    router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, bridge));
   }
 
