@@ -1,6 +1,7 @@
 package dev.mesh.gateway;
 
 import dev.mesh.common.HttpErrors;
+import dev.mesh.common.UrlPaths;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
@@ -10,8 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -53,12 +52,7 @@ final class ServiceProxy implements Handler<RoutingContext> {
     String path = request.path();
     int start = WIDGET_FILES.length();
     int end = path.indexOf('/', start);
-    String id = path.substring(Math.min(start, path.length()), end < 0 ? path.length() : end);
-    try {
-      return URLDecoder.decode(id.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException malformed) {
-      return id;
-    }
+    return UrlPaths.decode(path.substring(Math.min(start, path.length()), end < 0 ? path.length() : end));
   }
 
   @Override

@@ -7,9 +7,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+
+import static dev.mesh.common.UrlPaths.decode;
 
 /**
  * Serves widget files under {@code /w/<id>/<fingerprint>/<path>} (cached for a year: the URL changes
@@ -40,9 +40,10 @@ final class WidgetFiles implements Handler<RoutingContext> {
       HttpErrors.send(ctx, 404, "Name a widget's file: /w/<id>/<path>");
       return;
     }
-    HostedWidget widget = catalog.get(decode(rest.substring(0, slash)));
+    String id = decode(rest.substring(0, slash));
+    HostedWidget widget = catalog.get(id);
     if (widget == null) {
-      HttpErrors.send(ctx, 404, "No widget '" + decode(rest.substring(0, slash)) + "' is served here");
+      HttpErrors.send(ctx, 404, "No widget '" + id + "' is served here");
       return;
     }
     String inWidget = rest.substring(slash + 1);
@@ -91,15 +92,6 @@ final class WidgetFiles implements Handler<RoutingContext> {
           HttpErrors.send(ctx, 404, "The file is no longer there");
         }
       });
-    }
-  }
-
-  /** Percent-decoding of a path; '+' is a plus in a path, not a space. */
-  private static String decode(String path) {
-    try {
-      return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException malformed) {
-      return path;
     }
   }
 }

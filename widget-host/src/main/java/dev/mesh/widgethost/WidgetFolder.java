@@ -1,13 +1,13 @@
 package dev.mesh.widgethost;
 
 import dev.mesh.common.Contract;
+import dev.mesh.common.UrlPaths;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -76,26 +76,24 @@ final class WidgetFolder {
    * The id defaults to the folder's name, so a copied template needs no edit to be told apart.
    */
   static Result read(Path folder, String label, String publicUrl) {
-    Map<String, WidgetFile> files;
+    Contents contents;
     try {
-      files = files(folder);
+      contents = contents(folder);
     } catch (TooBig e) {
       return skipped(label, label, e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       return skipped(label, label, "cannot be read: " + e.getMessage());
     }
     String manifestFile = label + "/" + MANIFEST;
-    WidgetFile manifestEntry = files.get(MANIFEST);
-    if (manifestEntry == null) {
+    Map<String, WidgetFile> files = contents.files();
+    if (contents.manifest() == null) {
       return skipped(label, manifestFile, "missing: every widget folder needs a manifest.json");
     }
     JsonObject manifest;
     try {
-      manifest = new JsonObject(new String(Files.readAllBytes(manifestEntry.path()), StandardCharsets.UTF_8));
+      manifest = new JsonObject(new String(contents.manifest(), StandardCharsets.UTF_8));
     } catch (DecodeException | ClassCastException e) {
       return skipped(label, manifestFile, "not a JSON object: " + e.getMessage());
-    } catch (IOException e) {
-      return skipped(label, manifestFile, "cannot be read: " + e.getMessage());
     }
     String folderName = folder.getFileName() == null ? "" : folder.getFileName().toString();
     if (!manifest.containsKey("id")) {
@@ -111,7 +109,7 @@ final class WidgetFolder {
     }
     String id = manifest.getString("id");
     String fingerprint = fingerprint(files);
-    String base = trimSlash(publicUrl) + "/" + encode(id) + "/" + fingerprint + "/";
+    String base = trimSlash(publicUrl) + "/" + UrlPaths.encodeSegment(id) + "/" + fingerprint + "/";
     JsonObject registered = manifest.copy();
     for (String field : URL_FIELDS) {
       String value = manifest.getString(field);
@@ -120,7 +118,7 @@ final class WidgetFolder {
       }
       String path = value.startsWith("./") ? value.substring(2) : value;
       if (files.containsKey(path)) {
-        registered.put(field, base + encodePath(path));
+        registered.put(field, base + UrlPaths.encodePath(path));
       } else if (!"icon".equals(field)) {
         return skipped(label, manifestFile, "/" + field + ": '" + value + "' is not a file in the widget's folder");
       }
@@ -133,7 +131,15 @@ final class WidgetFolder {
     return new Result(null, new SkippedFolder(folder, file, problem));
   }
 
-  private static Map<String, WidgetFile> files(Path folder) throws IOException {
+  /**
+   * A folder's servable files, each read once to hash it, and the manifest's bytes from that same
+   * read (null when there is none), so the manifest used is the one the fingerprint covers.
+   */
+  private record Contents(Map<String, WidgetFile> files, byte[] manifest) {
+  }
+
+  private static Contents contents(Path folder) throws IOException {
+    byte[] manifest = null;
     Map<String, WidgetFile> files = new TreeMap<>();
     long total = 0;
     try (Stream<Path> walk = Files.walk(folder, MAX_DEPTH)) {
@@ -151,10 +157,14 @@ final class WidgetFolder {
         if (total > MAX_BYTES) {
           throw new TooBig("more than " + MAX_BYTES / (1024 * 1024) + " MiB of files");
         }
-        files.put(relative(folder, file), WidgetFile.of(file, bytes.length, sha256(bytes), bytes));
+        String path = relative(folder, file);
+        if (MANIFEST.equals(path)) {
+          manifest = bytes;
+        }
+        files.put(path, WidgetFile.of(file, bytes.length, sha256(bytes), bytes));
       }
     }
-    return files;
+    return new Contents(files, manifest);
   }
 
   /** Content hash of the whole widget: any change of any file gives new URLs. */
@@ -195,18 +205,6 @@ final class WidgetFolder {
 
   private static String trimSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-  }
-
-  private static String encodePath(String path) {
-    StringBuilder encoded = new StringBuilder();
-    for (String segment : path.split("/")) {
-      encoded.append(encoded.length() == 0 ? "" : "/").append(encode(segment));
-    }
-    return encoded.toString();
-  }
-
-  private static String encode(String segment) {
-    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static final class TooBig extends IOException {

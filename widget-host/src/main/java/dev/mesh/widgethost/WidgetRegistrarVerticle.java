@@ -30,6 +30,8 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
   private static final long FIRST_RETRY_MS = 500;
   private static final long MAX_RETRY_MS = 10_000;
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(5000);
+  /** A stop must not hang on a registry that is itself stopping. */
+  private static final DeliveryOptions ON_STOP = new DeliveryOptions().setSendTimeout(2000);
 
   private WidgetCatalog catalog;
   /** What the registry holds of ours, as far as we know: id to the manifest registered. */
@@ -98,7 +100,7 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
     }
     busy.add(id);
     HostedWidget widget = catalog.get(id);
-    Future<?> step = widget == null ? deregister(id) : register(widget);
+    Future<?> step = widget == null ? deregister(id, REQUEST) : register(widget);
     step.onComplete(done -> {
       busy.remove(id);
       if (done.succeeded()) {
@@ -127,9 +129,9 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
     });
   }
 
-  private Future<?> deregister(String id) {
+  private Future<?> deregister(String id, DeliveryOptions options) {
     JsonObject request = new JsonObject().put("action", "deregister").put("id", id);
-    return vertx.eventBus().request(Addresses.REGISTRY, request, REQUEST).onSuccess(reply -> {
+    return vertx.eventBus().request(Addresses.REGISTRY, request, options).onSuccess(reply -> {
       registered.remove(id);
       announced.remove(id);
       LOG.log(System.Logger.Level.INFO, "Widget {0} removed from the registry", id);
@@ -174,10 +176,7 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
   @Override
   protected Future<?> stopService() {
     // a clean stop takes our widgets out now rather than when the member is seen gone
-    return Future.join(Set.copyOf(registered.keySet()).stream()
-        .map(id -> vertx.eventBus().request(Addresses.REGISTRY, new JsonObject().put("action", "deregister").put("id", id),
-          new DeliveryOptions().setSendTimeout(2000)))
-        .toList())
+    return Future.join(Set.copyOf(registered.keySet()).stream().map(id -> deregister(id, ON_STOP)).toList())
       .otherwiseEmpty();
   }
 }
