@@ -3,14 +3,20 @@
 // new URL('./file', import.meta.url), never with an absolute path.
 const TAG = 'hello-widget'; // the manifest's "tag": rename both, tags are unique on a page
 
+// Styles as a constructed stylesheet: the dashboard's Content-Security-Policy refuses <style> elements
+// and style="" attributes (no 'unsafe-inline'), but lets a shadow root adopt a sheet like this one.
+const styles = new CSSStyleSheet();
+styles.replaceSync(':host { display: block; padding: 1rem; } button { font: inherit; }');
+
 class HelloWidget extends HTMLElement {
   static observedAttributes = ['name']; // the manifest's "attributes"
 
   constructor() {
     super();
     // Shadow DOM: the dashboard's CSS stays out and ours stays in. Fonts and CSS variables still inherit.
-    this.attachShadow({ mode: 'open' }).innerHTML = `
-      <style>:host { display: block; padding: 1rem; } button { font: inherit; }</style>
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [styles];
+    root.innerHTML = `
       <p>Hello, <strong></strong>!</p>
       <button type="button">Wave</button>`;
     this.shadowRoot.querySelector('button').addEventListener('click', () => {

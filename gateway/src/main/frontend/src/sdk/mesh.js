@@ -4,7 +4,7 @@
 //   import { publish, subscribe, request } from '/sdk/mesh.js';
 //   const off = subscribe('row-selected', (payload, event) => draw(payload));
 //   publish('row-selected', { region: 'Nordics' });
-//   const answer = await request('session.quote', { sku: 'A-1' }, { timeout: 5000 });
+//   const quote = await request('mesh.api.pricing.quote', { sku: 'A-1' }, { timeout: 5000 });
 //
 // One connection per page: every importer of /sdk/mesh.js shares it (the browser evaluates a module
 // once per URL), so a widget that subscribes here sees the same session as the dashboard's events. A
@@ -222,7 +222,8 @@ export class MeshBus {
   }
 
   /**
-   * Sends `body` to `address` and resolves with the reply's body; rejects when the bridge is not
+   * Calls a page service (`mesh.api.<name>`, a verticle consuming that address): sends `body` to
+   * `address` and resolves with the reply's body; rejects when the bridge is not
    * open, when the server refuses or fails (error.failureCode), or after `timeout` ms (10 s).
    */
   request(address, body, { timeout = 10000, headers } = {}) {

@@ -12,6 +12,19 @@ public final class Addresses {
    */
   public static final String REGISTRY_CHANGES = "mesh.registry.changes";
 
+  /**
+   * Services that pages may call with request/reply through the bridge: a verticle that consumes
+   * {@code mesh.api.<name>} answers pages (and must treat every body as untrusted input). Nothing
+   * else on the bus is reachable from a page, and a page can only send here, never publish or listen.
+   */
+  public static final String PAGE_SERVICES_PREFIX = "mesh.api.";
+
+  /**
+   * Header the bridge sets, overwriting whatever the page sent, on every request to a page service:
+   * the caller's session scope, so a service can answer into {@code mesh.session.<scope>.<topic>}.
+   */
+  public static final String SCOPE_HEADER = "mesh-scope";
+
   private Addresses() {
   }
 }

@@ -35,7 +35,8 @@ public enum Setting {
   WIDGETS_SCAN_MILLIS("MESH_WIDGETS_SCAN_MILLIS", "500", "How often the widget-host looks at its folder; a changed widget is registered once it stayed the same for one look."),
   WIDGETS_PUBLIC_URL("MESH_WIDGETS_PUBLIC_URL", "/w", "Prefix of the file URLs in the manifests a widget-host registers: the gateway's `/w` (one origin for the browser), or the widget-host's own or a CDN's URL."),
   SIDECAR_MANIFEST("MESH_SIDECAR_MANIFEST", "", "Sidecar mode: JSON file holding one manifest or an array of them, whose URLs point at the neighbour container."),
-  REGISTRY_URL("MESH_REGISTRY_URL", "http://127.0.0.1:8080", "Sidecar mode: base URL of the registry's REST API (the gateway, or the registry service itself).");
+  REGISTRY_URL("MESH_REGISTRY_URL", "http://127.0.0.1:8080", "Sidecar mode: base URL of the registry's REST API (the gateway, or the registry service itself)."),
+  CSP_INLINE_STYLES("MESH_CSP_INLINE_STYLES", "false", "Let pages use `<style>` elements (`style-src 'unsafe-inline'`) for widgets whose framework injects them (Vue, Svelte custom elements); scripts stay strict either way.");
 
   private final String key;
   private final String defaultValue;

@@ -7,6 +7,7 @@ import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import dev.mesh.gateway.bridge.SessionBridge;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -39,7 +40,7 @@ public final class GatewayVerticle extends MeshVerticle {
     Router router = router(64 * 1024, health);
     routeToServices(router, directory);
     SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES), node.meterRegistry());
-    router.route("/*").handler(GatewayVerticle::pageHeaders);
+    router.route("/*").handler(pageHeaders(contentSecurityPolicy(settings.flag(Setting.CSP_INLINE_STYLES))));
     router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
     return directory.refresh().compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
   }
@@ -59,24 +60,31 @@ public final class GatewayVerticle extends MeshVerticle {
   /**
    * Pages are revalidated on every visit (only the content-hashed bundles under {@code /app/} are
    * cached for good) and carry a Content-Security-Policy: scripts, styles and connections from this
-   * origin only. Inline styles stay allowed because Web Components commonly put a style element in
-   * their shadow root (the examples do); inline scripts never are.
+   * origin only, no inline script ever.
    */
-  private static void pageHeaders(RoutingContext ctx) {
-    boolean hashed = ctx.normalizedPath().startsWith("/app/");
-    ctx.addHeadersEndHandler(v -> {
-      if (!hashed && ctx.response().getStatusCode() < 400) {
-        ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-      }
-      ctx.response().putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
-    });
-    ctx.next();
+  private static Handler<RoutingContext> pageHeaders(String policy) {
+    return ctx -> {
+      boolean hashed = ctx.normalizedPath().startsWith("/app/");
+      ctx.addHeadersEndHandler(v -> {
+        if (!hashed && ctx.response().getStatusCode() < 400) {
+          ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        }
+        ctx.response().putHeader("Content-Security-Policy", policy);
+        ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      });
+      ctx.next();
+    };
   }
 
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    + "frame-ancestors 'none'; form-action 'self'";
+  /**
+   * Widgets style their shadow roots with constructed stylesheets, which the strict policy allows;
+   * a deployment whose widgets inject {@code <style>} elements may allow inline styles (never scripts).
+   */
+  static String contentSecurityPolicy(boolean inlineStyles) {
+    return "default-src 'self'; script-src 'self'; style-src 'self'" + (inlineStyles ? " 'unsafe-inline'" : "") + "; "
+      + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+      + "frame-ancestors 'none'; form-action 'self'";
+  }
 
   @Override
   protected Future<?> stopService() {

@@ -5,6 +5,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.BoundingBox;
+import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
@@ -14,6 +15,7 @@ import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
 import dev.mesh.widgethost.WidgetHost;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,15 @@ class DashboardBrowserTest {
     extraWidgets = Files.createTempDirectory("mesh-dashboard-extra");
     extraHost = cluster.start(extraHostConfig(), WidgetHost.verticles());
     MeshNode gateway = cluster.start(cluster.config(), Gateway.verticles());
+    // a page service on its own member, for the SDK's request/reply
+    cluster.start().vertx().eventBus().<JsonObject>consumer(Addresses.PAGE_SERVICES_PREFIX + "test.quote", message -> {
+      Integer quantity = message.body() == null ? null : message.body().getInteger("quantity");
+      if (quantity == null || quantity <= 0) {
+        message.fail(400, "quantity must be a positive integer");
+      } else {
+        message.reply(new JsonObject().put("price", quantity * 3));
+      }
+    });
     base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
     chromium = Chromium.launch();
   }
@@ -356,7 +367,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void theSdkPublishesSubscribesAsksAndFollowsTheRegistryFeed() {
+  void theSdkPublishesSubscribesCallsServicesAndFollowsTheRegistryFeed() {
     Page page = open();
     Object result = page.evaluate("""
       async () => {
@@ -372,11 +383,16 @@ class DashboardBrowserTest {
         try { sdk.publish('Not A Topic', {}); } catch (e) { refused = e.name; }
         let unanswered = null;
         try { await sdk.request('session.nobody-answers', { q: 1 }, { timeout: 3000 }); } catch (e) { unanswered = e.message; }
-        return { seen, refused, unanswered: unanswered !== null, shared: sdk.bus() === window[Symbol.for('mesh.sdk.bus')] };
+        const quote = await sdk.request('mesh.api.test.quote', { quantity: 14 });
+        let failure = null;
+        try { await sdk.request('mesh.api.test.quote', { quantity: 0 }); } catch (e) { failure = e.failureCode + ' ' + e.message; }
+        return { seen, refused, unanswered: unanswered !== null, price: quote.price, failure,
+          shared: sdk.bus() === window[Symbol.for('mesh.sdk.bus')] };
       }
       """);
     assertThat(result).asString().contains("payload={n=1}").contains("source=a-test").contains("refused=TypeError")
-      .contains("unanswered=true").contains("shared=true");
+      .contains("unanswered=true").contains("price=42").contains("failure=400 quantity must be a positive integer")
+      .contains("shared=true");
 
     page.evaluate("""
       () => import('/sdk/mesh.js').then((sdk) => {
@@ -412,9 +428,17 @@ class DashboardBrowserTest {
     Poll.until(WAIT, "the chart draws " + region, () -> regionOf(page.locator("mesh-sales-chart")), region::equals);
     @SuppressWarnings("unchecked")
     List<String> violations = (List<String>) page.evaluate("window.__violations");
-    // the page itself needs no inline script or style; the example widgets' shadow roots still hold
-    // <style> elements (style-src-elem), which need 'unsafe-inline' for styles until they adopt stylesheets
-    assertThat(violations).allMatch(v -> v.startsWith("style-src-elem inline"), "only the widgets' <style> elements");
+    // neither the page nor the example widgets (constructed stylesheets in their shadow roots) need inline code
+    assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void theGatewaySendsAStrictPolicyWithTheDashboard() {
+    Page page = chromium.newPage(new Browser.NewContextOptions());
+    String sent = page.navigate(base + "/").headerValue("content-security-policy");
+    assertThat(sent).contains("script-src 'self';").contains("style-src 'self';").contains("object-src 'none'")
+      .contains("frame-ancestors 'none'").doesNotContain("unsafe");
+    page.context().close();
   }
 
   private static void withPolicy(Route route, String policy) {

@@ -1,5 +1,6 @@
 package dev.mesh.gateway.bridge;
 
+import dev.mesh.common.Addresses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,7 +33,8 @@ import java.util.regex.Pattern;
  * {@code session.<topic>}; the bridge rewrites them to {@code mesh.session.<scope>.<topic>} on the
  * way in and back on the way out, so a page can neither name nor reach another page's addresses,
  * whatever it sends. Besides its own scope a socket may only listen to the feeds a service exposes
- * (outbound only). Every event a page publishes is also published, with its scope, on
+ * (outbound only), and call page services ({@code mesh.api.*}, request/reply only, its scope stamped
+ * in a header). Every event a page publishes is also published, with its scope, on
  * {@link #SESSION_EVENTS}, so server-side verticles can react and answer on the scope's addresses.
  * Origins are checked, addresses, handlers and messages bounded, and every refusal counted.
  */
@@ -47,6 +50,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   static final int MAX_ADDRESS_LENGTH = 200;
   private static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9._:-]{0,127}$");
   private static final String SCOPED = "mesh\\.session\\.[0-9a-f-]{36}\\.[a-z0-9][a-z0-9._:-]{0,127}";
+  private static final Pattern SERVICE = Pattern.compile("^" + Pattern.quote(Addresses.PAGE_SERVICES_PREFIX) + "[a-z0-9][a-z0-9._:-]{0,127}$");
 
   private final Vertx vertx;
   private final Set<String> exposedFeeds;
@@ -67,6 +71,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       .setMaxAddressLength(MAX_ADDRESS_LENGTH)
       .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET)
       .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
+      .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
     exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(feed)));
     // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read
@@ -128,6 +133,10 @@ public final class SessionBridge implements Handler<BridgeEvent> {
         return;
       }
     }
+    if (SERVICE.matcher(address).matches()) {
+      toService(event, raw, scope);
+      return;
+    }
     String topic = address.startsWith(CLIENT_PREFIX) ? address.substring(CLIENT_PREFIX.length()) : null;
     if (topic == null || !TOPIC.matcher(topic).matches()) {
       refuse(event, "address");
@@ -139,6 +148,19 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       vertx.eventBus().publish(SESSION_EVENTS, new JsonObject()
         .put("scope", scope).put("topic", topic).put("payload", raw.getValue("body")));
     }
+    event.complete(true);
+  }
+
+  /**
+   * A page calling a service: point to point only (a publish would reach every instance, a listener
+   * would overhear other pages' calls), with the page's scope in a header the page cannot forge.
+   */
+  private void toService(BridgeEvent event, JsonObject raw, String scope) {
+    if (event.type() != BridgeEventType.SEND) {
+      refuse(event, "service-" + event.type().name().toLowerCase(Locale.ROOT));
+      return;
+    }
+    raw.put("headers", new JsonObject().put(Addresses.SCOPE_HEADER, scope));
     event.complete(true);
   }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,6 +52,15 @@ class SessionBridgeTest {
         service.vertx().eventBus().publish("mesh.session." + event.getString("scope") + ".pong",
           new JsonObject().put("answer", event.getJsonObject("payload").getInteger("n") + 1));
       }
+    });
+    // a page service: answers each caller, and tells which scope the bridge said the call came from
+    service.vertx().eventBus().<JsonObject>consumer(Addresses.PAGE_SERVICES_PREFIX + "test.quote", message -> {
+      Integer quantity = message.body() == null ? null : message.body().getInteger("quantity");
+      if (quantity == null || quantity <= 0) {
+        message.fail(400, "quantity must be a positive integer");
+        return;
+      }
+      message.reply(new JsonObject().put("price", quantity * 3).put("scope", message.headers().get(Addresses.SCOPE_HEADER)));
     });
     port = Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
   }
@@ -95,6 +105,39 @@ class SessionBridgeTest {
     JsonObject heard = Poll.until(WAIT, "the service heard the event",
       () -> sessionEvents.stream().filter(e -> "ping".equals(e.getString("topic"))).findFirst().orElse(null), e -> e != null);
     assertThat(heard.getString("scope")).matches("[0-9a-f-]{36}");
+    page.close();
+  }
+
+  @Test
+  void pagesCallServicesWithRequestReplyAndCannotForgeTheirScope() {
+    Client page = Client.connect(null);
+    page.send("register", "session.mine", null);
+    page.send("publish", "session.mine", new JsonObject().put("marker", "scope-of-this-page"));
+    String scope = Poll.until(WAIT, "the page's scope", () -> sessionEvents.stream()
+      .filter(e -> e.getJsonObject("payload") != null && "scope-of-this-page".equals(e.getJsonObject("payload").getString("marker")))
+      .map(e -> e.getString("scope")).findFirst().orElse(null), s -> s != null);
+
+    String replyAddress = UUID.randomUUID().toString();
+    page.send(new JsonObject().put("type", "send").put("address", Addresses.PAGE_SERVICES_PREFIX + "test.quote")
+      .put("replyAddress", replyAddress).put("headers", new JsonObject().put(Addresses.SCOPE_HEADER, "someone-else"))
+      .put("body", new JsonObject().put("quantity", 14)));
+    JsonObject reply = page.await("the service's reply", m -> replyAddress.equals(m.getString("address")));
+    assertThat(reply.getJsonObject("body").getInteger("price")).isEqualTo(42);
+    assertThat(reply.getJsonObject("body").getString("scope")).isEqualTo(scope);
+
+    String failing = UUID.randomUUID().toString();
+    page.send(new JsonObject().put("type", "send").put("address", Addresses.PAGE_SERVICES_PREFIX + "test.quote")
+      .put("replyAddress", failing).put("body", new JsonObject().put("quantity", -1)));
+    JsonObject failure = page.await("the service's refusal", m -> failing.equals(m.getString("address")));
+    assertThat(failure.getInteger("failureCode")).isEqualTo(400);
+    assertThat(failure.getString("message")).contains("quantity");
+
+    double published = refused("service-publish");
+    double registered = refused("service-register");
+    page.send("publish", Addresses.PAGE_SERVICES_PREFIX + "test.quote", new JsonObject().put("quantity", 1));
+    page.send("register", Addresses.PAGE_SERVICES_PREFIX + "test.quote", null);
+    Poll.until(WAIT, "publishing to and listening on a service refused",
+      () -> refused("service-publish") == published + 1 && refused("service-register") == registered + 1);
     page.close();
   }
 
@@ -205,6 +248,10 @@ class SessionBridgeTest {
       if (body != null) {
         frame.put("body", body);
       }
+      send(frame);
+    }
+
+    void send(JsonObject frame) {
       TestCluster.await(socket.writeTextMessage(frame.encode()));
     }
 
