@@ -18,7 +18,6 @@ export class Router {
   #pending = []; // events sent over the bridge that have not come back yet
   #last = new Map(); // topic → {payload, source, frame}: replayed to listeners placed later
   #warned = new Set();
-  #bridgeFailures = 0;
   /** Counters, for the status line and tests. */
   stats = { viaBridge: 0, local: 0, late: 0 };
 
@@ -77,7 +76,6 @@ export class Router {
     const index = this.#pending.indexOf(entry);
     if (index < 0) return;
     this.#pending.splice(index, 1);
-    this.#bridgeFailures++;
     this.stats.late++;
     this.#deliver({ topic: entry.topic, json: entry.json, source: entry.source }, entry.frame);
     this.#notices.show({
