@@ -44,12 +44,16 @@ final class Caller {
   }
 
   Reply send(HttpMethod method, String path, Buffer body, String ifMatch) {
+    return send(method, path, body, ifMatch, "application/json");
+  }
+
+  Reply send(HttpMethod method, String path, Buffer body, String ifMatch, String contentType) {
     HttpRequest<Buffer> request = client.request(method, port, host, path).putHeaders(headers);
     if (ifMatch != null) {
       request.putHeader("If-Match", ifMatch);
     }
     if (body != null) {
-      request.putHeader("Content-Type", "application/json");
+      request.putHeader("Content-Type", contentType);
     }
     var response = await(body == null ? request.send() : request.sendBuffer(body));
     return new Reply(response.statusCode(), response.headers(), response.body());
