@@ -46,6 +46,7 @@ public final class LayoutsApi {
   private static final Pattern IF_MATCH = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
   private static final long FIRST_RETRY_MS = 2000;
   private static final long LAST_RETRY_MS = 60_000;
+  private static final long OUTAGE_LOG_INTERVAL_NS = 10_000_000_000L;
 
   private final Vertx vertx;
   private final MeshConfig settings;
@@ -53,7 +54,6 @@ public final class LayoutsApi {
   private final Identities identities;
   private final int maxBytes;
   private final Promise<LayoutRequests> contract = Promise.promise();
-  private static final long OUTAGE_LOG_INTERVAL_NS = 10_000_000_000L;
   private volatile boolean ready;
   private volatile long lastOutageLog = System.nanoTime() - OUTAGE_LOG_INTERVAL_NS;
   private volatile String notReady = "their database schema is being prepared";
