@@ -1,8 +1,19 @@
 // History…: every saved version of the layout, newest first. Answers {action: 'view' | 'restore',
 // revision} or undefined; viewing shows the old version read only in the page.
-import { h, messageOf } from './dom.js';
+import { clock, h, messageOf } from './dom.js';
 import { modal } from './dialogs.js';
-import { describeVersion } from './layout-header.js';
+
+const ACTIONS = {
+  create: 'created', update: 'saved', restore: 'restored from an older version', pull: 'pulled from the original',
+  clone: 'cloned', import: 'imported', provision: 'provisioned from a file',
+};
+
+/** "saved by bob at 10:31 on 21/11/2026" */
+function what(r) {
+  const date = new Date(r.savedAt);
+  const when = Number.isNaN(date.getTime()) ? '' : ` at ${clock(r.savedAt)} on ${date.toLocaleDateString()}`;
+  return `${ACTIONS[r.action] || 'saved'}${r.savedBy ? ` by ${r.savedBy}` : ''}${when}`;
+}
 
 export function historyDialog({ api, layout, canRestore, restoreWhy }) {
   return modal({
@@ -16,7 +27,7 @@ export function historyDialog({ api, layout, canRestore, restoreWhy }) {
           return h('li', { class: 'history-entry', 'data-revision': String(r.revision) },
             h('span', { class: 'history-what' },
               h('strong', {}, `v${r.revision}`), ' ', r.name && r.name !== layout.name ? `“${r.name}” · ` : '',
-              describeVersion(r.revision, r.savedBy, r.savedAt).replace(/^version \d+ /, ''),
+              what(r),
               latest ? h('span', { class: 'badge' }, 'current') : null),
             h('span', { class: 'history-actions' },
               h('button', { type: 'button', class: 'button small', onclick: () => close({ action: 'view', revision: r.revision }) }, `View v${r.revision}`),

@@ -6,7 +6,7 @@ import { accessOf } from './access.js';
 import { confirmDialog, detailFields, formDialog } from './dialogs.js';
 import { conflictDialog } from './conflict-dialog.js';
 import { h, messageOf } from './dom.js';
-import { forgetLast, readDraft, removeDraft } from './drafts.js';
+import { forgetLast, hasOwnDraft, removeDraft } from './drafts.js';
 import { historyDialog } from './history-dialog.js';
 import { defaultLayout } from './layout.js';
 import { openDialog } from './open-dialog.js';
@@ -215,7 +215,7 @@ export class LayoutActions {
     const page = this.#page;
     const current = latest || await this.#latest();
     if (!current) return;
-    const draft = readDraft(current.id);
+    const draft = page.open ? page.open.dirty : hasOwnDraft(current.id);
     const sure = await confirmDialog({
       title: `Restore version ${n}?`,
       text: `Make version ${n} the current one? It is saved as version ${current.version + 1}; version ${current.version} stays in the history.`,
@@ -271,6 +271,7 @@ export class LayoutActions {
   importLayout() {
     const { api } = this.#page;
     const input = h('input', { type: 'file', accept: 'application/json,.json', hidden: true, 'aria-label': 'Layout file to import' });
+    input.addEventListener('cancel', () => input.remove());
     input.addEventListener('change', async () => {
       const file = input.files && input.files[0];
       input.remove();
@@ -306,7 +307,7 @@ export class LayoutActions {
     if (!sure) return;
     try {
       await api.remove(latest.id, latest.version);
-      removeDraft(latest.id);
+      removeDraft(latest.id, true);
       forgetLast(latest.id);
       go('/');
     } catch (e) {

@@ -197,6 +197,10 @@ function stopEditing(page) {
   if (page.state === 'view') document.getElementById('catalog-link').remove();
   document.querySelector('#empty .empty-title').textContent = 'This layout has no windows.';
   for (const hint of document.querySelectorAll('#empty p:not(.empty-title)')) hint.remove();
+  document.addEventListener('keydown', (event) => {
+    // not the browser's "save page" either
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') event.preventDefault();
+  });
   return null;
 }
 

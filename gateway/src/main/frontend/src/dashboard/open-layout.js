@@ -3,7 +3,7 @@
 // localStorage (drafts.js) at once, so that a reload never loses an edit; Save writes a new version
 // to the server with the version the changes started from (If-Match), which the server refuses with
 // 409 when someone saved in between: the caller then asks what to do (conflict-dialog.js).
-import { fingerprint, readDraft, removeDraft, writeDraft } from './drafts.js';
+import { fingerprint, hasOwnDraft, keepAlive, readDraft, removeDraft, writeDraft } from './drafts.js';
 
 export class OpenLayout {
   /** The layout as the server last gave it (without the page's unsaved changes). */
@@ -42,6 +42,7 @@ export class OpenLayout {
 
   /** Shows the draft of this layout if this browser has one, else the saved content; then follows changes. */
   show() {
+    keepAlive();
     const draft = readDraft(this.id);
     this.#view.store = null;
     if (draft) {
@@ -112,7 +113,7 @@ export class OpenLayout {
   #rebase(saved) {
     this.layout = saved;
     this.baseVersion = saved.version;
-    const draft = readDraft(this.id);
+    const draft = hasOwnDraft(this.id) ? readDraft(this.id) : null;
     if (draft) writeDraft(this.id, { ...draft, baseVersion: saved.version });
     this.#emit();
   }
