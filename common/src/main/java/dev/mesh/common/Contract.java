@@ -64,7 +64,14 @@ public final class Contract {
    * errors"); those are left out, so each entry says what to fix.
    */
   public JsonArray problems(Object document) {
-    OutputUnit result = validator.validate(document);
+    return problems(validator.validate(document));
+  }
+
+  /**
+   * Like {@link #problems(Object)}, for the result of another validator in the Basic output format
+   * (such as the one vertx-openapi runs on request bodies).
+   */
+  public static JsonArray problems(OutputUnit result) {
     JsonArray problems = new JsonArray();
     if (Boolean.TRUE.equals(result.getValid())) {
       return problems;

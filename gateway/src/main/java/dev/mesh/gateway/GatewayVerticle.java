@@ -6,6 +6,8 @@ import dev.mesh.common.Health;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import dev.mesh.gateway.bridge.SessionBridge;
+import dev.mesh.gateway.identity.Identities;
+import dev.mesh.gateway.layouts.LayoutsApi;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -20,7 +22,8 @@ import java.util.Set;
 
 /**
  * The one origin users talk to (port 8080): it routes the services' APIs to whichever instances are
- * up, widget files to the widget-host that serves each widget, and serves the page.
+ * up, widget files to the widget-host that serves each widget, answers who the caller is
+ * ({@code /api/me}) and keeps their layouts ({@code /api/layouts}, in PostgreSQL), and serves the page.
  */
 public final class GatewayVerticle extends MeshVerticle {
 
@@ -36,12 +39,17 @@ public final class GatewayVerticle extends MeshVerticle {
       health.withDatabase(database);
     }
     ServiceDirectory directory = new ServiceDirectory(vertx, discovery);
+    Identities identities = Identities.from(settings);
+    LayoutsApi layouts = LayoutsApi.on(vertx, settings, database, identities);
     Router router = router(64 * 1024, health);
     routeToServices(router, directory);
+    identities.mount(router);
+    layouts.mount(router);
     SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES), node.meterRegistry());
     router.route("/*").handler(GatewayVerticle::pageHeaders);
     router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
-    return directory.refresh().compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
+    return Future.all(directory.refresh(), layouts.start())
+      .compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
   }
 
   private void routeToServices(Router router, ServiceDirectory directory) {

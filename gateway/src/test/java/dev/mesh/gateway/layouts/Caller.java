@@ -1,0 +1,80 @@
+package dev.mesh.gateway.layouts;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+
+import static dev.mesh.common.testing.TestCluster.await;
+
+/**
+ * Somebody calling the gateway: a user with groups, sent in the identity headers as an authenticating
+ * proxy would (or no headers at all, for the local user).
+ */
+final class Caller {
+
+  private final WebClient client;
+  private final String host;
+  private final int port;
+  private final MultiMap headers;
+
+  Caller(WebClient client, String host, int port, MultiMap headers) {
+    this.client = client;
+    this.host = host;
+    this.port = port;
+    this.headers = headers;
+  }
+
+  Reply get(String path) {
+    return send(HttpMethod.GET, path, null, null);
+  }
+
+  Reply post(String path, JsonObject body) {
+    return send(HttpMethod.POST, path, body == null ? null : body.toBuffer(), null);
+  }
+
+  Reply put(String path, JsonObject body, String ifMatch) {
+    return send(HttpMethod.PUT, path, body.toBuffer(), ifMatch);
+  }
+
+  Reply delete(String path, String ifMatch) {
+    return send(HttpMethod.DELETE, path, null, ifMatch);
+  }
+
+  Reply send(HttpMethod method, String path, Buffer body, String ifMatch) {
+    return send(method, path, body, ifMatch, "application/json");
+  }
+
+  Reply send(HttpMethod method, String path, Buffer body, String ifMatch, String contentType) {
+    HttpRequest<Buffer> request = client.request(method, port, host, path).putHeaders(headers);
+    if (ifMatch != null) {
+      request.putHeader("If-Match", ifMatch);
+    }
+    if (body != null) {
+      request.putHeader("Content-Type", contentType);
+    }
+    var response = await(body == null ? request.send() : request.sendBuffer(body));
+    return new Reply(response.statusCode(), response.headers(), response.body());
+  }
+
+  // ---- the layouts API in a person's words
+
+  /** Creates a layout and returns it; fails the test unless it was created. */
+  JsonObject create(String name, JsonObject content) {
+    Reply reply = post("/api/layouts", new JsonObject().put("name", name).put("content", content));
+    if (reply.status() != 201) {
+      throw new AssertionError("create " + name + ": " + reply);
+    }
+    return reply.json();
+  }
+
+  JsonObject layout(String id) {
+    Reply reply = get("/api/layouts/" + id);
+    if (reply.status() != 200) {
+      throw new AssertionError("get " + id + ": " + reply);
+    }
+    return reply.json();
+  }
+}
