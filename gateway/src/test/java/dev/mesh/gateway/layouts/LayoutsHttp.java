@@ -1,4 +1,4 @@
-package dev.mesh.gateway;
+package dev.mesh.gateway.layouts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package dev.mesh.gateway;
+package dev.mesh.gateway.layouts;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Download;
@@ -11,11 +11,12 @@ import dev.mesh.common.testing.Chromium;
 import dev.mesh.common.testing.Endpoints;
 import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
+import dev.mesh.gateway.Gateway;
+import dev.mesh.gateway.GatewayVerticle;
 import dev.mesh.registry.Registry;
 import dev.mesh.widgethost.WidgetHost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard's layout menus in Chromium, against the real gateway, registry, widget-host and a real
- * PostgreSQL: saving and sharing, the view link of a casual user, cloning and pulling, two tabs saving
+ * PostgreSQL (a database of its own on the layouts tests' server): saving and sharing, the view link of a casual user, cloning and pulling, two tabs saving
  * one layout, history and restore, unknown widgets, export and import. People are told apart by the
  * trusted identity headers (honoured from loopback), one browser context each: alice and bob are
  * editors (group {@code editors}), carl is a viewer.
@@ -45,35 +46,31 @@ class LayoutsBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Pattern LAYOUT_ID = Pattern.compile("[?&]layout=([0-9a-fA-F-]{36})");
 
-  private static EmbeddedPostgres postgres;
   private static TestCluster cluster;
   private static Chromium chromium;
   private static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
+    TestDatabase database = TestDatabase.fresh();
     cluster = new TestCluster();
     cluster.start(cluster.config(), Registry.verticles());
     Path widgets = Files.createTempDirectory("mesh-layouts-widgets");
     cluster.start(cluster.config().with(Setting.WIDGETS_DIR, widgets.toString()).with(Setting.WIDGET_EXAMPLES, true), WidgetHost.verticles());
     MeshNode gateway = cluster.start(cluster.config()
-      .with(Setting.DATABASE_URL, "postgresql://postgres@localhost:" + postgres.getPort() + "/postgres")
+      .with(Setting.DATABASE_URL, database.url())
       .with(Setting.ROLE_EDITORS, "editors"), Gateway.verticles());
     base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
     chromium = Chromium.launch();
   }
 
   @AfterAll
-  static void stop() throws IOException {
+  static void stop() {
     if (chromium != null) {
       chromium.close();
     }
     if (cluster != null) {
       cluster.close();
-    }
-    if (postgres != null) {
-      postgres.close();
     }
   }
 
