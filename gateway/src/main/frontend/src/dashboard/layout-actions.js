@@ -259,12 +259,22 @@ export class LayoutActions {
     }
   }
 
-  exportLayout() {
+  /** Downloads the saved version's export document (fetched, so that the identity headers and link go with it). */
+  async exportLayout() {
     const { api, layout, open } = this.#page;
-    const link = h('a', { href: api.exportUrl(layout.id), download: '', hidden: true });
+    let file;
+    try {
+      file = await api.exportFile(layout.id);
+    } catch (e) {
+      this.#tell('error', `Not exported: ${messageOf(e)}`);
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([file.text], { type: 'application/json' }));
+    const link = h('a', { href: url, download: file.filename, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
     if (open && open.dirty) this.#tell('info', `Exported the saved version ${open.layout.version}; save first to include your changes.`);
   }
 

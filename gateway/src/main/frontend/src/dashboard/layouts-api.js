@@ -98,9 +98,22 @@ export class LayoutsApi {
     return this.#call('PUT', this.#url(id, '/shares'), { body });
   }
 
-  /** The URL that downloads the layout's export document. */
-  exportUrl(id) {
-    return this.#url(id, '/export');
+  /** The layout's export document: {text, filename}. */
+  async exportFile(id) {
+    const response = await this.#send('GET', this.#url(id, '/export'), {});
+    const text = await response.text();
+    if (!response.ok) throw errorOf(response, text);
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+    let filename = 'layout.json';
+    if (named) {
+      try {
+        filename = decodeURIComponent(named[1]);
+      } catch {
+        filename = named[1];
+      }
+    }
+    return { text, filename };
   }
 
   import(document) {
@@ -112,35 +125,42 @@ export class LayoutsApi {
     return `/api/layouts/${encodeURIComponent(id)}${suffix}${token ? `?link=${encodeURIComponent(token)}` : ''}`;
   }
 
-  async #call(method, url, { body, version } = {}) {
+  async #call(method, url, options = {}) {
+    const response = await this.#send(method, url, options);
+    const text = await response.text();
+    if (!response.ok) throw errorOf(response, text);
+    return parse(text) || {};
+  }
+
+  async #send(method, url, { body, version }) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (version !== undefined && version !== null) headers['If-Match'] = `"${version}"`;
-    let response;
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store',
       });
     } catch (e) {
       throw new ApiError(0, 'The server cannot be reached; check the connection and try again.', {});
     }
-    const text = await response.text();
-    let json = null;
-    if (text) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
-    }
-    if (!response.ok) {
-      const message = json && typeof json.message === 'string' && json.message
-        ? withProblems(json.message, json.problems)
-        : FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`;
-      throw new ApiError(response.status, message, json || {});
-    }
-    return json === null ? {} : json;
   }
+}
+
+function parse(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function errorOf(response, text) {
+  const json = parse(text);
+  const message = json && typeof json.message === 'string' && json.message
+    ? withProblems(json.message, json.problems)
+    : FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`;
+  return new ApiError(response.status, message, json || {});
 }
 
 function withProblems(message, problems) {

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,10 +105,27 @@ class LayoutsBrowserTest {
     Poll.until(WAIT, "the dashboard started", () -> "true".equals(page.locator("html").getAttribute("data-ready")));
   }
 
+  /** The address of the page now (Playwright's page.url() only moves on while it is asked something). */
+  private static String url(Page page) {
+    return (String) page.evaluate("location.href");
+  }
+
+  /** Waits until the page is at a layout other than {@code previous}, and started; answers its id. */
+  private static String awaitOtherLayout(Page page, String previous) {
+    String id = Poll.until(WAIT, "another layout than " + previous, () -> layoutIdIn(url(page)), found -> found != null && !found.equals(previous));
+    awaitStarted(page);
+    return id;
+  }
+
+  private static String layoutIdIn(String url) {
+    Matcher matcher = LAYOUT_ID.matcher(url);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
   private static String layoutIdOf(Page page) {
-    Matcher matcher = LAYOUT_ID.matcher(URI.create(page.url()).getRawQuery() == null ? "" : "?" + URI.create(page.url()).getRawQuery());
-    assertThat(matcher.find()).as("a layout in " + page.url()).isTrue();
-    return matcher.group(1);
+    String id = layoutIdIn(url(page));
+    assertThat(id).as("a layout in " + page.url()).isNotNull();
+    return id;
   }
 
   // ---- what a person sees ----
@@ -192,9 +208,7 @@ class LayoutsBrowserTest {
     dialog(page).getByLabel("Name").fill(name);
     dialog(page).getByLabel("Description").fill("Regions, months and KPIs for the <i>sales</i> team");
     dialog(page).locator("button[type=submit]").click();
-    page.waitForURL(url -> url.contains("layout="));
-    awaitStarted(page);
-    String id = layoutIdOf(page);
+    String id = awaitOtherLayout(page, null);
     assertThat(page.locator("#layout-info .layout-name").textContent()).isEqualTo(name);
     assertThat(page.locator("#layout-info b, #layout-info img").count()).isZero();
     assertThat(state(page)).isEqualTo("saved");
@@ -240,7 +254,7 @@ class LayoutsBrowserTest {
     // a new tab of alice's browser at / opens the layout she used last
     Page again = page.context().newPage();
     again.navigate(base + "/");
-    Poll.until(WAIT, "the last layout", () -> again.url().contains("layout=" + id));
+    Poll.until(WAIT, "the last layout", () -> url(again).contains("layout=" + id));
     awaitStarted(again);
     assertThat(again.locator("#layout-info .layout-name").textContent()).isEqualTo(name);
     again.close();
@@ -293,9 +307,7 @@ class LayoutsBrowserTest {
     assertThat(dialog(bob).getByLabel("Name").inputValue()).isEqualTo("Copy of Head of sales");
     dialog(bob).getByLabel("Name").fill("My sales");
     dialog(bob).locator("button[type=submit]").click();
-    Poll.until(WAIT, "the clone opens", () -> bob.url().contains("layout=") && !bob.url().contains(id));
-    awaitStarted(bob);
-    String cloneId = layoutIdOf(bob);
+    String cloneId = awaitOtherLayout(bob, id);
     assertThat(bob.locator("html").getAttribute("data-mode")).isEqualTo("edit");
     assertThat(bob.locator("#layout-info .layout-name").textContent()).isEqualTo("My sales");
     assertThat(state(bob)).isEqualTo("saved");
@@ -376,9 +388,7 @@ class LayoutsBrowserTest {
     conflict.locator("button[data-choice='copy']").click();
     assertThat(dialog(second).getByLabel("Name").inputValue()).isEqualTo("Ops board (my copy)");
     dialog(second).locator("button[type=submit]").click();
-    Poll.until(WAIT, "the copy opens", () -> second.url().contains("layout=") && !second.url().contains(id));
-    awaitStarted(second);
-    String copyId = layoutIdOf(second);
+    String copyId = awaitOtherLayout(second, id);
     assertThat(second.locator("#layout-info .layout-name").textContent()).isEqualTo("Ops board (my copy)");
     assertThat(state(second)).isEqualTo("saved");
     awaitFrames(second, "ready", "sales-table");
@@ -421,7 +431,7 @@ class LayoutsBrowserTest {
     assertThat(entries.nth(0).textContent()).contains("current").contains("alice");
     entries.nth(1).locator("button", new Locator.LocatorOptions().setHasText("View v1")).click();
 
-    page.waitForURL(url -> url.contains("revision=1"));
+    Poll.until(WAIT, "version 1 shown", () -> url(page).contains("revision=1"));
     awaitStarted(page);
     assertThat(page.locator("html").getAttribute("data-mode")).isEqualTo("revision");
     assertThat(page.locator("#banner").textContent()).contains("Version 1 of").contains("read only");
@@ -430,7 +440,7 @@ class LayoutsBrowserTest {
 
     page.locator("#banner button", new Page.LocatorOptions().setHasText("Restore version 1")).click();
     dialog(page).locator("button", new Locator.LocatorOptions().setHasText("Restore version 1")).click();
-    Poll.until(WAIT, "the current version again", () -> !page.url().contains("revision="));
+    Poll.until(WAIT, "the current version again", () -> !url(page).contains("revision="));
     awaitStarted(page);
     assertThat(version(page)).isEqualTo("v3");
     assertThat(state(page)).isEqualTo("saved");
@@ -493,11 +503,9 @@ class LayoutsBrowserTest {
 
     FileChooser chooser = page.waitForFileChooser(() -> run(page, "import"));
     chooser.setFiles(file);
-    Poll.until(WAIT, "the imported layout opens", () -> page.url().contains("layout=") && !page.url().contains(id));
-    awaitStarted(page);
+    String imported = awaitOtherLayout(page, id);
     assertThat(page.locator("#layout-info .layout-name").textContent()).isEqualTo("To export");
     awaitFrames(page, "ready", "sales-chart", "sales-kpis");
-    String imported = layoutIdOf(page);
     assertThat(alice().get(imported).getString("owner")).isEqualTo("alice");
     chromium.assertNoProblems(page);
   }
