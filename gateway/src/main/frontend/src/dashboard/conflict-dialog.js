@@ -16,7 +16,6 @@ export async function conflictDialog({ error, baseVersion, canCopy, copyWhy }) {
     build: (close) => [
       h('p', { class: 'conflict-what' },
         `${who} saved ${describeVersion(version, null, current.updatedAt)}, while your changes start from version ${baseVersion}.`),
-      error.message ? h('p', { class: 'dialog-note' }, error.message) : null,
       h('p', {}, 'Your changes are kept in this browser as unsaved changes until you choose.'),
       canCopy ? null : h('p', { class: 'dialog-note' }, copyWhy),
       actions(

@@ -83,7 +83,8 @@ export function formDialog({ title, intro, fields, submitLabel = 'Save', submit,
         }
         input.value = field.value ?? (field.type === 'select' ? field.options[0][0] : '');
         inputs.set(field.name, input);
-        form.append(h('label', { for: id }, field.label), input, field.hint ? h('small', { class: 'field-hint' }, field.hint) : null);
+        form.append(h('label', { for: id }, field.label), input);
+        if (field.hint) form.append(h('small', { class: 'field-hint' }, field.hint));
       }
       const error = h('p', { class: 'dialog-error', role: 'alert', hidden: true });
       const ok = button(submitLabel, null, { kind: 'primary', type: 'submit' });

@@ -1,7 +1,7 @@
 // The header's line about the open layout: its name, owner, whether the page holds unsaved changes,
 // and its version. `data-state` says which: scratch (this browser's unsaved layout), saved, unsaved,
 // read-only, view, revision.
-import { clock, h } from './dom.js';
+import { clock, h, setChildren } from './dom.js';
 
 const STATES = {
   scratch: 'not saved · this browser only',
@@ -19,7 +19,7 @@ export function renderLayoutInfo(root, { layout, state, version, me, note }) {
     : null;
   const name = layout ? layout.name : 'Scratch layout';
   root.dataset.state = state;
-  root.replaceChildren(
+  setChildren(root,
     h('span', { class: 'layout-name', title: layout && layout.description ? layout.description : name }, name),
     owner && state !== 'view' ? h('span', { class: 'layout-owner' }, owner) : null,
     STATES[state] ? h('span', { class: 'layout-state', 'data-state': state, role: 'status' }, STATES[state]) : null,

@@ -2,7 +2,7 @@
 // person may, read only otherwise), `&mode=view` the view mode (no edit chrome at all), `&revision=<n>`
 // an old version read only, `&link=<token>` goes with every call about that layout. `/` opens the
 // layout this browser used last, or this browser's scratch layout (localStorage) when there is none.
-import { clock, h, messageOf } from './dom.js';
+import { clock, h, messageOf, setChildren } from './dom.js';
 import { forgetLast, lastLayout, rememberLast } from './drafts.js';
 import { describeVersion, renderLayoutInfo } from './layout-header.js';
 import { LayoutActions } from './layout-actions.js';
@@ -131,11 +131,11 @@ function banner(page, actions) {
   const root = document.getElementById('banner');
   const a = actions.access;
   if (page.state === 'read-only') {
-    root.replaceChildren(h('p', {}, h('strong', {}, 'Read only. '), a.editWhy || ''),
+    setChildren(root, h('p', {}, h('strong', {}, 'Read only. '), a.editWhy || ''),
       a.canCreate ? h('button', { type: 'button', class: 'button small', onclick: () => actions.cloneLayout() }, 'Clone to edit') : null);
   } else if (page.state === 'revision') {
     const r = page.revision;
-    root.replaceChildren(h('p', {}, h('strong', {}, `Version ${r.revision} of “${page.layout.name}”, `),
+    setChildren(root, h('p', {}, h('strong', {}, `Version ${r.revision} of “${page.layout.name}”, `),
       `${describeVersion(r.revision, r.savedBy, r.savedAt).replace(/^version \d+ /, '')}: read only.`),
     a.canEdit && r.revision !== page.layout.version
       ? h('button', { type: 'button', class: 'button small primary', onclick: () => actions.restore(r.revision) }, `Restore version ${r.revision}`)

@@ -1,6 +1,6 @@
 // Share…: people and groups with their role, and "anyone with the link" with its role; the view and
 // edit links to copy; a new link token on demand (the old links stop working). Owner and admin only.
-import { h, messageOf } from './dom.js';
+import { h, messageOf, setChildren } from './dom.js';
 import { actions, button, modal, showError } from './dialogs.js';
 
 const ROLES = [['viewer', 'can view'], ['editor', 'can edit']];
@@ -58,7 +58,7 @@ export function shareDialog({ api, layout, notices }) {
         }
         const entries = [['view', 'View link', 'Opens the live dashboard with no edit chrome.']];
         if (link.role === 'editor') entries.push(['edit', 'Edit link', 'Opens it for editing: whoever has it can save over it.']);
-        links.replaceChildren(...entries.map(([mode, label, hint]) => {
+        setChildren(links, ...entries.map(([mode, label, hint]) => {
           const url = linkUrl(layout.id, link.token, mode);
           const field = h('input', { type: 'text', readonly: true, class: 'share-url', 'data-link': mode, 'aria-label': label });
           field.value = url;
