@@ -1,22 +1,15 @@
-// The commands of the Layouts menu, and which of them the person may use here.
+// The Layouts menu: which commands there are and which of them the person may use here, and why not.
+// The commands themselves (dialogs, API calls) are in layout-commands.js, loaded on first use.
 //
 // page: {api, notices, catalog, view (Layout), me, meError, state, layout, open (OpenLayout), link, revision}
-// state: 'scratch' (this browser's unsaved layout), 'edit', 'read-only', 'view', 'revision'.
+// state: 'scratch' (this browser's unsaved layout), 'edit', 'read-only', 'view', 'revision', 'error'.
 import { accessOf } from './access.js';
-import { confirmDialog, detailFields, formDialog } from './dialogs.js';
-import { conflictDialog } from './conflict-dialog.js';
-import { h, messageOf } from './dom.js';
-import { forgetLast, hasOwnDraft, removeDraft } from './drafts.js';
-import { historyDialog } from './history-dialog.js';
-import { defaultLayout } from './layout.js';
-import { openDialog } from './open-dialog.js';
-import { go } from './page-url.js';
-import { shareDialog } from './share-dialog.js';
-import { upstreamDialog } from './upstream-dialog.js';
+import { messageOf } from './dom.js';
 
 export class LayoutActions {
   #page;
-  #saving = false;
+  #commands = null;
+  #loading = null;
 
   constructor(page) {
     this.#page = page;
@@ -35,314 +28,71 @@ export class LayoutActions {
     const saved = Boolean(layout);
     const editing = page.state === 'edit';
     const dirty = Boolean(page.open && page.open.dirty);
-    const busy = this.#saving ? 'Saving…' : null;
+    const busy = this.#commands && this.#commands.saving ? 'Saving…' : null;
     let saveWhy = busy || a.unavailable;
     if (!saveWhy && saved) saveWhy = a.editWhy || (editing && !dirty ? 'No unsaved changes.' : null) || (editing ? null : 'Open the current version to edit it.');
     if (!saveWhy && !saved) saveWhy = a.createWhy;
     return [
-      { id: 'new', label: 'New…', hidden: a.role === 'viewer', why: a.createWhy, run: () => this.newLayout() },
-      { id: 'open', label: 'Open…', why: a.unavailable, run: () => this.openLayout() },
+      { id: 'new', label: 'New…', hidden: a.role === 'viewer', why: a.createWhy, run: () => this.run('newLayout') },
+      { id: 'open', label: 'Open…', why: a.unavailable, run: () => this.run('openLayout') },
       '-',
       {
         id: 'save', label: saved ? 'Save' : 'Save as a layout…', shortcut: 'Ctrl+S', keys: 'Control+S',
-        hidden: a.role === 'viewer', why: saveWhy, run: () => this.save(),
+        hidden: a.role === 'viewer', why: saveWhy, run: () => this.run('save'),
       },
-      { id: 'save-copy', label: 'Save as copy…', hidden: !saved || !a.canCreate || !a.canEdit, why: editing ? null : 'Open the current version first.', run: () => this.saveAsCopy() },
-      { id: 'discard', label: 'Discard unsaved changes', hidden: !editing || !a.canEdit, why: dirty ? null : 'No unsaved changes.', run: () => this.discard() },
-      { id: 'clone', label: 'Clone to edit…', hidden: !saved || a.canEdit || a.role === 'viewer', why: a.createWhy, run: () => this.cloneLayout() },
+      { id: 'save-copy', label: 'Save as copy…', hidden: !saved || !a.canCreate || !a.canEdit, why: editing ? null : 'Open the current version first.', run: () => this.run('saveAsCopy') },
+      { id: 'discard', label: 'Discard unsaved changes', hidden: !editing || !a.canEdit, why: dirty ? null : 'No unsaved changes.', run: () => this.run('discard') },
+      { id: 'clone', label: 'Clone to edit…', hidden: !saved || a.canEdit || a.role === 'viewer', why: a.createWhy, run: () => this.run('cloneLayout') },
       '-',
-      { id: 'rename', label: 'Rename & describe…', hidden: !saved, why: a.editWhy || (editing ? null : 'Open the current version first.'), run: () => this.rename() },
-      { id: 'share', label: 'Share…', hidden: !saved, why: a.manageWhy, run: () => this.share() },
-      { id: 'history', label: 'History…', hidden: !saved, run: () => this.history() },
-      { id: 'upstream', label: 'Changes from the original…', hidden: !saved || !layout.forkedFrom, run: () => this.upstream() },
+      { id: 'rename', label: 'Rename & describe…', hidden: !saved, why: a.editWhy || (editing ? null : 'Open the current version first.'), run: () => this.run('rename') },
+      { id: 'share', label: 'Share…', hidden: !saved, why: a.manageWhy, run: () => this.run('share') },
+      { id: 'history', label: 'History…', hidden: !saved, run: () => this.run('history') },
+      { id: 'upstream', label: 'Changes from the original…', hidden: !saved || !layout.forkedFrom, run: () => this.run('upstream') },
       '-',
       {
         id: 'export', label: 'Export (JSON)', hidden: !saved,
-        why: null, run: () => this.exportLayout(),
+        why: null, run: () => this.run('exportLayout'),
       },
-      { id: 'import', label: 'Import…', hidden: a.role === 'viewer', why: a.createWhy, run: () => this.importLayout() },
+      { id: 'import', label: 'Import…', hidden: a.role === 'viewer', why: a.createWhy, run: () => this.run('importLayout') },
       '-',
-      { id: 'delete', label: 'Delete…', hidden: !saved, why: a.manageWhy, run: () => this.deleteLayout() },
-      { id: 'close', label: 'Close (back to the scratch layout)', hidden: !saved, run: () => this.closeLayout() },
+      { id: 'delete', label: 'Delete…', hidden: !saved, why: a.manageWhy, run: () => this.run('deleteLayout') },
+      { id: 'close', label: 'Close (back to the scratch layout)', hidden: !saved, run: () => this.run('closeLayout') },
     ];
   }
 
-  async newLayout() {
-    const { api, catalog } = this.#page;
-    const created = await formDialog({
-      title: 'New layout',
-      fields: [...detailFields(), {
-        name: 'start', label: 'Start with', type: 'select',
-        options: [['empty', 'no windows'], ['default', 'the sales widgets (the first-visit arrangement)']],
-      }],
-      submitLabel: 'Create',
-      submit: ({ name, description, start }) => api.create({
-        name, description, content: { config: start === 'default' ? defaultLayout(catalog) : {} },
-      }),
-    });
-    if (created) go({ id: created.id });
-  }
-
-  async openLayout() {
-    const { api, me, layout } = this.#page;
-    const chosen = await openDialog({ api, me, currentId: layout ? layout.id : null });
-    if (chosen === 'scratch') this.closeLayout();
-    else if (chosen) go({ id: chosen.id });
-  }
-
-  /** Ctrl+S and the menu's Save. */
-  async save() {
-    const page = this.#page;
-    if (this.#saving) return;
-    if (page.state === 'scratch') {
-      if (!this.access.canCreate) return this.#tell('warn', this.access.createWhy);
-      return this.saveScratch();
+  /** Starts loading the commands (the menu opens): they are there by the time one is chosen. */
+  preload() {
+    if (!this.#loading) {
+      this.#loading = import('./layout-commands.js').then(({ LayoutCommands }) => {
+        this.#commands = new LayoutCommands(this.#page, this);
+        return this.#commands;
+      });
+      this.#loading.catch(() => { this.#loading = null; });
     }
-    if (page.state !== 'edit') return this.#tell('warn', this.access.editWhy || 'This page shows a layout read only.');
-    if (!page.open.dirty) return this.#tell('info', `No unsaved changes: version ${page.open.baseVersion} is up to date.`);
-    this.#saving = true;
+    return this.#loading;
+  }
+
+  /** Runs command `name` of layout-commands.js. */
+  async run(name, ...args) {
+    let commands;
     try {
-      const saved = await page.open.save();
-      this.#tell('info', `Saved as version ${saved.version}.`, 'saved');
+      commands = this.#commands || await this.preload();
     } catch (e) {
-      if (e.isConflict) await this.#resolveConflict(e);
-      else this.#tell('error', `Not saved: ${messageOf(e)}`);
-    } finally {
-      this.#saving = false;
+      this.#page.notices.show({ key: 'commands', kind: 'error', text: `The layout commands could not be loaded: ${messageOf(e)}` });
+      return undefined;
     }
+    return commands[name](...args);
   }
 
-  async #resolveConflict(error) {
-    const page = this.#page;
-    const a = this.access;
-    const choice = await conflictDialog({ error, baseVersion: page.open.baseVersion, canCopy: a.canCreate, copyWhy: a.createWhy });
-    if (choice === 'theirs') {
-      try {
-        const latest = await page.open.reload();
-        this.#tell('info', `Showing version ${latest.version}; your changes were discarded.`);
-      } catch (e) {
-        this.#tell('error', messageOf(e));
-      }
-    } else if (choice === 'copy') {
-      await this.saveAsCopy({ conflict: true });
-    }
+  save() {
+    return this.run('save');
   }
 
-  async saveScratch() {
-    const { api, view } = this.#page;
-    const created = await formDialog({
-      title: 'Save as a layout',
-      intro: 'Saves these windows on the server, where you can share them; this browser’s scratch layout stays as it is.',
-      fields: detailFields(),
-      submit: ({ name, description }) => api.create({ name, description, content: { config: view.current() } }),
-    });
-    if (created) go({ id: created.id });
+  cloneLayout() {
+    return this.run('cloneLayout');
   }
 
-  async saveAsCopy({ conflict = false } = {}) {
-    const { api, open } = this.#page;
-    const layout = open.layout;
-    const created = await formDialog({
-      title: conflict ? 'Save mine as a copy' : 'Save as copy',
-      intro: `A new layout of yours with the windows as they are in this page; “${layout.name}” stays as it was saved.`,
-      fields: detailFields(`${layout.name} (${conflict ? 'my copy' : 'copy'})`.slice(0, 120), layout.description || ''),
-      submitLabel: 'Save copy',
-      submit: ({ name, description }) => api.create({ name, description, content: open.content() }),
-    });
-    if (!created) return;
-    open.dropDraft();
-    go({ id: created.id });
-  }
-
-  async discard() {
-    const { open } = this.#page;
-    const sure = await confirmDialog({
-      title: 'Discard unsaved changes?',
-      text: `Go back to version ${open.layout.version} as it was saved? Your changes in this page are lost.`,
-      confirm: 'Discard changes',
-      danger: true,
-    });
-    if (!sure) return;
-    try {
-      await open.reload();
-    } catch (e) {
-      this.#tell('error', messageOf(e));
-    }
-  }
-
-  async cloneLayout() {
-    const { api, layout } = this.#page;
-    const clone = await formDialog({
-      title: 'Clone to edit',
-      intro: `Your own copy of “${layout.name}”, which remembers its original so that it can pull the original’s later changes.`,
-      fields: [detailFields(`Copy of ${layout.name}`.slice(0, 120))[0]],
-      submitLabel: 'Clone',
-      submit: ({ name }) => api.clone(layout.id, name),
-    });
-    if (clone) go({ id: clone.id });
-  }
-
-  async rename() {
-    const { open } = this.#page;
-    const layout = open.layout;
-    const saved = await formDialog({
-      title: 'Rename & describe',
-      intro: open.dirty ? 'This saves the new name and description only; your unsaved window changes stay unsaved.' : null,
-      fields: detailFields(layout.name, layout.description || ''),
-      submit: (values) => open.describe(values),
-    });
-    if (saved) this.#tell('info', `Renamed: version ${saved.version}.`);
-  }
-
-  share() {
-    const { api, layout, notices } = this.#page;
-    return shareDialog({ api, layout, notices });
-  }
-
-  async history() {
-    const page = this.#page;
-    const a = this.access;
-    const latest = await this.#latest();
-    if (!latest) return;
-    const choice = await historyDialog({ api: page.api, layout: latest, canRestore: a.canEdit, restoreWhy: a.editWhy });
-    if (!choice) return;
-    if (choice.action === 'view') go({ id: latest.id, revision: choice.revision, link: page.link });
-    else await this.restore(choice.revision, latest);
-  }
-
-  /** Makes revision n the newest version (from the history, or from the page showing it). */
-  async restore(n, latest) {
-    const page = this.#page;
-    const current = latest || await this.#latest();
-    if (!current) return;
-    const draft = page.open ? page.open.dirty : hasOwnDraft(current.id);
-    const sure = await confirmDialog({
-      title: `Restore version ${n}?`,
-      text: `Make version ${n} the current one? It is saved as version ${current.version + 1}; version ${current.version} stays in the history.`,
-      details: draft ? 'Your unsaved changes to this layout in this browser are discarded.' : null,
-      confirm: `Restore version ${n}`,
-    });
-    if (!sure) return;
-    try {
-      const restored = await page.api.restore(current.id, n, current.version);
-      removeDraft(current.id);
-      if (page.state === 'edit') {
-        page.open.replaceWith(restored);
-        this.#tell('info', `Version ${n} restored as version ${restored.version}.`);
-      } else {
-        go({ id: current.id, link: page.link });
-      }
-    } catch (e) {
-      this.#tell('error', `Not restored: ${messageOf(e)}`);
-    }
-  }
-
-  async upstream() {
-    const page = this.#page;
-    const a = this.access;
-    const editing = page.state === 'edit';
-    const choice = await upstreamDialog({
-      api: page.api, layout: page.layout, canPull: a.canEdit && editing, pullWhy: a.editWhy || 'Open the current version to pull.',
-    });
-    if (choice !== 'pull') return;
-    if (page.open.dirty && !await confirmDialog({
-      title: 'Pull and discard your changes?',
-      text: 'Pulling replaces the windows with the original’s; your unsaved changes in this page are discarded.',
-      confirm: 'Pull', danger: true,
-    })) return;
-    try {
-      const pulled = await page.api.pull(page.open.id, page.open.layout.version);
-      page.open.replaceWith(pulled);
-      this.#tell('info', `Pulled the original’s changes: version ${pulled.version}.`);
-    } catch (e) {
-      this.#tell('error', `Not pulled: ${messageOf(e)}`);
-    }
-  }
-
-  /** Downloads the saved version's export document (fetched, so that the identity headers and link go with it). */
-  async exportLayout() {
-    const { api, layout, open } = this.#page;
-    let file;
-    try {
-      file = await api.exportFile(layout.id);
-    } catch (e) {
-      this.#tell('error', `Not exported: ${messageOf(e)}`);
-      return;
-    }
-    const url = URL.createObjectURL(new Blob([file.text], { type: 'application/json' }));
-    const link = h('a', { href: url, download: file.filename, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    if (open && open.dirty) this.#tell('info', `Exported the saved version ${open.layout.version}; save first to include your changes.`);
-  }
-
-  importLayout() {
-    const { api } = this.#page;
-    const input = h('input', { type: 'file', accept: 'application/json,.json', hidden: true, 'aria-label': 'Layout file to import' });
-    input.addEventListener('cancel', () => input.remove());
-    input.addEventListener('change', async () => {
-      const file = input.files && input.files[0];
-      input.remove();
-      if (!file) return;
-      let document;
-      try {
-        document = JSON.parse(await file.text());
-      } catch (e) {
-        this.#tell('error', `${file.name} is not a JSON file: ${messageOf(e)}`);
-        return;
-      }
-      try {
-        const created = await api.import(document);
-        go({ id: created.id });
-      } catch (e) {
-        this.#tell('error', `${file.name} was not imported: ${messageOf(e)}`);
-      }
-    });
-    window.document.body.append(input);
-    input.click();
-  }
-
-  async deleteLayout() {
-    const { api } = this.#page;
-    const latest = await this.#latest();
-    if (!latest) return;
-    const sure = await confirmDialog({
-      title: `Delete “${latest.name}”?`,
-      text: 'It is deleted with its history; the people it is shared with lose it, and its links stop working.',
-      details: 'Export it first if you may want it back.',
-      confirm: 'Delete', danger: true,
-    });
-    if (!sure) return;
-    try {
-      await api.remove(latest.id, latest.version);
-      removeDraft(latest.id, true);
-      forgetLast(latest.id);
-      go('/');
-    } catch (e) {
-      this.#tell('error', `Not deleted: ${messageOf(e)}`);
-    }
-  }
-
-  closeLayout() {
-    forgetLast();
-    go('/');
-  }
-
-  /** The layout as the server has it now (its version for a restore or a delete). */
-  async #latest() {
-    const page = this.#page;
-    try {
-      return await page.api.get(page.layout.id);
-    } catch (e) {
-      this.#tell('error', messageOf(e));
-      return null;
-    }
-  }
-
-  #tell(kind, text, key) {
-    this.#page.notices.dismiss(key || `layout-${kind}`);
-    this.#page.notices.show({ key: key || `layout-${kind}`, kind, text, ttl: kind === 'info' ? 4000 : undefined });
+  restore(n) {
+    return this.run('restore', n);
   }
 }

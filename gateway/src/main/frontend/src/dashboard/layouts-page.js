@@ -122,7 +122,10 @@ export function renderChrome(page, actions) {
       menuRoot.append(h('button', { type: 'button', id: 'clone-to-edit', class: 'button ghost small', onclick: () => actions.cloneLayout() }, 'Clone to edit'));
     }
   } else if (page.state !== 'error') {
-    new LayoutMenu(menuRoot, () => actions.items());
+    new LayoutMenu(menuRoot, () => {
+      actions.preload().catch(() => {});
+      return actions.items();
+    });
   }
   banner(page, actions);
 }
