@@ -9,7 +9,7 @@ CREATE TABLE layouts (
   -- null only for a provisioned layout: it belongs to the file, nobody may edit it
   owner                text        CHECK (char_length(owner) BETWEEN 1 AND 200),
   version              integer     NOT NULL CHECK (version > 0),
-  content              jsonb       NOT NULL CHECK (jsonb_typeof(content) = 'object' AND jsonb_typeof(content -> 'config') = 'object'),
+  content              jsonb       NOT NULL CHECK (jsonb_typeof(content) = 'object' AND coalesce(jsonb_typeof(content -> 'config'), 'none') = 'object'),
   -- the widget ids the content shows, derived on save so that listing never reads the content
   widgets              text[]      NOT NULL DEFAULT '{}',
   created_at           timestamptz NOT NULL DEFAULT now(),
@@ -40,7 +40,7 @@ CREATE TABLE layout_revisions (
   action      text        NOT NULL CHECK (action IN ('create', 'update', 'restore', 'pull', 'clone', 'import', 'provision')),
   name        text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 120),
   description text        NOT NULL DEFAULT '' CHECK (char_length(description) <= 2000),
-  content     jsonb       NOT NULL CHECK (jsonb_typeof(content) = 'object' AND jsonb_typeof(content -> 'config') = 'object'),
+  content     jsonb       NOT NULL CHECK (jsonb_typeof(content) = 'object' AND coalesce(jsonb_typeof(content -> 'config'), 'none') = 'object'),
   PRIMARY KEY (layout_id, revision)
 );
 

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged all-in-one jar, run as the README says: it becomes ready, takes a registration through
- * the gateway's port in both API shapes, lets a second JVM join its cluster and share the registry,
- * and stops cleanly on SIGTERM, embedded PostgreSQL included.
+ * the gateway's port in both API shapes, keeps a layout in its embedded PostgreSQL across a restart,
+ * lets a second JVM join its cluster and share the registry, and stops cleanly on SIGTERM, embedded
+ * PostgreSQL included.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AllInOneIT {
@@ -39,7 +40,12 @@ class AllInOneIT {
     {"tag":"orders-table","label":"Orders by week","module":"https://orders.example/table.js","version":"1.2.0",
      "owner":"order-analytics","domain":"orders","domainKind":"aggregate"}""";
 
+  private static final String LAYOUT = """
+    {"name":"IT layout","content":{"config":{"root":{"type":"row","content":[{"type":"component",
+     "componentType":"mesh-widget","componentState":{"frame":"f1","widget":"orders-table","attributes":{}}}]}}}}""";
+
   private static Path dataDir;
+  private static String savedLayout;
   private static Map<String, String> env;
   private static Process mesh;
   private static Path meshLog;
@@ -138,6 +144,30 @@ class AllInOneIT {
   }
 
   @Test
+  @Order(2)
+  void aLayoutIsSavedInTheEmbeddedDatabaseAndListed() throws Exception {
+    // the all-in-one believes identity headers from loopback: several people can be tried on one machine
+    HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/layouts"))
+      .header("X-Forwarded-User", "it-user").header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(LAYOUT)).build());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    savedLayout = new JsonObject(created.body()).getString("id");
+
+    assertThat(layoutsOf("it-user")).contains("\"id\":\"" + savedLayout + "\"").contains("\"name\":\"IT layout\"");
+    assertThat(layoutsOf(null)).as("the local user does not see it-user's layout").doesNotContain(savedLayout);
+  }
+
+  private static String layoutsOf(String user) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/layouts"));
+    if (user != null) {
+      request.header("X-Forwarded-User", user);
+    }
+    HttpResponse<String> list = send(request.build());
+    assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+    return list.body();
+  }
+
+  @Test
   @Order(3)
   void aSecondJvmJoinsTheClusterAndSharesTheRegistry() throws Exception {
     // its port comes from a configuration file; the cluster name in the file loses to the environment
@@ -198,6 +228,7 @@ class AllInOneIT {
     awaitReady(gatewayPort, mesh, log);
     // the existing cluster of databases is opened again, not initialised anew
     assertThat(Files.getLastModifiedTime(version)).isEqualTo(created);
+    assertThat(layoutsOf("it-user")).as("the layout saved before the restart").contains("\"id\":\"" + savedLayout + "\"");
     mesh.destroy();
     assertThat(mesh.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }

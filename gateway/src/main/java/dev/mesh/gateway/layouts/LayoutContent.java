@@ -17,7 +17,6 @@ final class LayoutContent {
 
   static final String COMPONENT_TYPE = "mesh-widget";
   static final int MAX_NAME = 120;
-  static final int MAX_DESCRIPTION = 2000;
 
   private LayoutContent() {
   }

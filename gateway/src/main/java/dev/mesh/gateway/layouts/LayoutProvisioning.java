@@ -4,6 +4,8 @@ import dev.mesh.common.Setting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -94,7 +96,8 @@ final class LayoutProvisioning {
           } else if (size == 0) {
             found.add(new Found(name, null, "it is empty"));
           } else {
-            found.add(new Found(name, Buffer.buffer(Files.readAllBytes(path)), null));
+            Buffer bytes = Buffer.buffer(Files.readAllBytes(path));
+            found.add(new Found(name, bytes, notJson(bytes)));
           }
         } catch (IOException e) {
           found.add(new Found(name, null, "it cannot be read: " + e.getMessage()));
@@ -102,6 +105,18 @@ final class LayoutProvisioning {
       }
     }
     return found;
+  }
+
+  /** Why the bytes are not a JSON object, or null when they are one. */
+  private static String notJson(Buffer bytes) {
+    try {
+      Object value = Json.decodeValue(bytes);
+      return value instanceof JsonObject ? null : "it holds JSON, but not an object (an export document)";
+    } catch (DecodeException e) {
+      String reason = String.valueOf(e.getMessage());
+      int end = reason.indexOf('\n');
+      return "it is not valid JSON: " + (end < 0 ? reason : reason.substring(0, end));
+    }
   }
 
   private static void skip(Path folder, String file, String problem) {

@@ -58,10 +58,6 @@ final class LayoutStore {
     this.pool = pool;
   }
 
-  Pool pool() {
-    return pool;
-  }
-
   // ---- reading
 
   Future<List<JsonObject>> list(Identity who, Scope scope) {

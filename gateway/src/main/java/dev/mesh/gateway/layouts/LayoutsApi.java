@@ -46,6 +46,7 @@ public final class LayoutsApi {
   private static final Pattern IF_MATCH = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
   private static final long FIRST_RETRY_MS = 2000;
   private static final long LAST_RETRY_MS = 60_000;
+  private static final long OUTAGE_LOG_INTERVAL_NS = 10_000_000_000L;
 
   private final Vertx vertx;
   private final MeshConfig settings;
@@ -54,7 +55,8 @@ public final class LayoutsApi {
   private final int maxBytes;
   private final Promise<LayoutRequests> contract = Promise.promise();
   private volatile boolean ready;
-  private volatile String notReady = "the layouts schema is being prepared";
+  private volatile long lastOutageLog = System.nanoTime() - OUTAGE_LOG_INTERVAL_NS;
+  private volatile String notReady = "their database schema is being prepared";
 
   private LayoutsApi(Vertx vertx, MeshConfig settings, Pool database, Identities identities) {
     this.vertx = vertx;
@@ -96,7 +98,7 @@ public final class LayoutsApi {
         : Future.<Void>succeededFuture())
       .onSuccess(v -> ready = true)
       .onFailure(failure -> {
-        notReady = "its database cannot be prepared (" + failure.getMessage() + ")";
+        notReady = "their database cannot be reached or prepared yet (the gateway's log says why)";
         LOG.log(System.Logger.Level.WARNING, "Layouts are unavailable until their database schema can be prepared: "
           + failure.getMessage());
       });
@@ -344,10 +346,14 @@ public final class LayoutsApi {
           .end(refusal.toJson().encode());
       }
     } else if (unreachable(failure)) {
-      LOG.log(System.Logger.Level.WARNING, "Layouts database unreachable: " + failure);
+      long now = System.nanoTime();
+      if (now - lastOutageLog > OUTAGE_LOG_INTERVAL_NS) {
+        // one line per interval, not one per request, while the database is away
+        lastOutageLog = now;
+        LOG.log(System.Logger.Level.WARNING, "Layouts database unreachable: " + failure);
+      }
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-      HttpErrors.send(ctx, 503, "The layouts database cannot be reached right now (" + failure.getMessage()
-        + "); nothing was changed, try again in a moment");
+      HttpErrors.send(ctx, 503, "The layouts database cannot be reached right now; nothing was changed, try again in a moment");
     } else {
       ctx.fail(failure);
     }

@@ -1,5 +1,6 @@
 package dev.mesh.gateway.layouts;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -48,6 +49,11 @@ final class Caller {
   }
 
   Reply send(HttpMethod method, String path, Buffer body, String ifMatch, String contentType) {
+    return await(request(method, path, body, ifMatch, contentType));
+  }
+
+  /** The request without waiting for its answer: for saves racing each other. */
+  Future<Reply> request(HttpMethod method, String path, Buffer body, String ifMatch, String contentType) {
     HttpRequest<Buffer> request = client.request(method, port, host, path).putHeaders(headers);
     if (ifMatch != null) {
       request.putHeader("If-Match", ifMatch);
@@ -55,8 +61,8 @@ final class Caller {
     if (body != null) {
       request.putHeader("Content-Type", contentType);
     }
-    var response = await(body == null ? request.send() : request.sendBuffer(body));
-    return new Reply(response.statusCode(), response.headers(), response.body());
+    return (body == null ? request.send() : request.sendBuffer(body))
+      .map(response -> new Reply(response.statusCode(), response.headers(), response.body()));
   }
 
   // ---- the layouts API in a person's words

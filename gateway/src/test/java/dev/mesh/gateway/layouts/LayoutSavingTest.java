@@ -1,14 +1,18 @@
 package dev.mesh.gateway.layouts;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.mesh.common.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -121,6 +125,22 @@ class LayoutSavingTest {
   }
 
   @Test
+  void ofSavesRacingFromTheSameVersionExactlyOneWins() {
+    String id = alice.create("Raced", Contents.row("sales-table")).getString("id");
+    List<Future<Reply>> saves = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      saves.add(alice.request(HttpMethod.PUT, "/api/layouts/" + id,
+        new JsonObject().put("name", "Tab " + i).toBuffer(), "\"1\"", "application/json"));
+    }
+    List<Integer> statuses = await(Future.all(saves)).<Reply>list().stream().map(Reply::status).toList();
+
+    assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
+    assertThat(alice.layout(id).getInteger("version")).isEqualTo(2);
+    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id)).isEqualTo(2);
+  }
+
+  @Test
   void aSaveWithoutAVersionIsRefusedWith428AndStoresNothing() {
     String id = alice.create("No version", Contents.row("sales-table")).getString("id");
     String before = gateway.database().rowCounts();
@@ -198,7 +218,7 @@ class LayoutSavingTest {
 
     Reply noVersion = alice.post("/api/layouts/" + id + "/revisions/1/restore", null);
     assertThat(noVersion.status()).isEqualTo(428);
-    Reply stale = alice.send(io.vertx.core.http.HttpMethod.POST, "/api/layouts/" + id + "/revisions/1/restore", null, "\"5\"");
+    Reply stale = alice.send(HttpMethod.POST, "/api/layouts/" + id + "/revisions/1/restore", null, "\"5\"");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().getInteger("currentVersion")).isEqualTo(1);
     assertThat(gateway.database().rowCounts()).isEqualTo(before);

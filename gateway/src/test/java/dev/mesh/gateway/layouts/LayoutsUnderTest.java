@@ -59,6 +59,11 @@ final class LayoutsUnderTest implements AutoCloseable {
     return new LayoutsUnderTest(null, config -> config);
   }
 
+  /** A gateway on a database of the test's own (which need not be up yet). */
+  static LayoutsUnderTest onDatabase(String url) {
+    return new LayoutsUnderTest(null, config -> config.with(Setting.DATABASE_URL, url));
+  }
+
   private void deploy() {
     deployment = await(node.vertx().deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config.toJson())));
   }
