@@ -1,6 +1,9 @@
 // Builds the gateway's front end into <out> (the jar's gateway-webroot/, served at /):
 //
 //   app/dashboard-<hash>.js, app/dashboard-<hash>.css (+ icons)   the dashboard, named by content
+//   app/dashboard-chunk-<hash>.js                                 its chunks: shared ones (preloaded by
+//                                                                 index.html) and the Layouts menu's
+//                                                                 commands, imported when first used
 //   sdk/mesh.js                                                   the widget SDK, at a stable URL
 //   index.html                                                    the dashboard page, naming the above
 //
@@ -40,15 +43,36 @@ const common = {
   define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
 };
 
-/** The outputs of a build, checked to import nothing but what is allowed. */
+/**
+ * The outputs of a build, checked to import nothing but what is allowed (or another output: a chunk
+ * shared by entry points, or one loaded later with import()).
+ */
 function outputs(result, allowedImports) {
   const files = Object.entries(result.metafile.outputs);
+  const produced = new Set(files.map(([file]) => file));
   for (const [file, info] of files) {
     if (!file.endsWith('.js')) continue; // a stylesheet's url()s are its own files
-    const stray = info.imports.filter((i) => !allowedImports.includes(i.path));
+    const stray = info.imports.filter((i) => !allowedImports.includes(i.path) && !produced.has(i.path));
     if (stray.length > 0) fail(`${file} still imports ${stray.map((i) => i.path).join(', ')}`);
   }
-  return files.map(([file, info]) => ({ file: path.resolve(file), entry: info.entryPoint, bytes: info.bytes }));
+  return files.map(([file, info]) => ({
+    file: path.resolve(file), entry: info.entryPoint, bytes: info.bytes,
+    // what it loads at once (not what it may load later with import())
+    loads: info.imports.filter((i) => i.kind === 'import-statement' && produced.has(i.path)).map((i) => path.resolve(i.path)),
+  }));
+}
+
+/** `output` and every file it loads at once, transitively. */
+function initialFiles(all, output) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const found = all.find((o) => o.file === file);
+    if (found) found.loads.forEach(visit);
+  };
+  visit(output.file);
+  return [...seen];
 }
 
 async function gzipped(files) {
@@ -88,17 +112,24 @@ const app = outputs(await build({
   entryPoints: { dashboard: path.join(here, 'src/dashboard/main.js'), 'dashboard-style': path.join(here, 'src/dashboard/dashboard.css') },
   outdir: path.join(out, 'app'),
   entryNames: 'dashboard-[hash]',
+  // the Layouts menu's commands and dialogs are loaded when first used (a view-mode page never does)
+  splitting: true,
+  chunkNames: 'dashboard-chunk-[hash]',
   assetNames: '[name]-[hash]',
   loader: { '.svg': 'file', '.png': 'file' },
   external: [SDK_URL],
 }), [SDK_URL]);
-const js = app.find((o) => o.file.endsWith('.js'));
-const css = app.find((o) => o.file.endsWith('.css'));
+const js = app.find((o) => o.file.endsWith('.js') && o.entry && o.entry.endsWith('main.js'));
+const css = app.find((o) => o.file.endsWith('.css') && o.entry);
 if (!js || !css) fail('the dashboard build gave no script or no stylesheet');
 
 const template = await readFile(path.join(here, 'src/index.html'), 'utf8');
+// the chunks the dashboard imports at once are fetched beside it, not after it
+const preloads = initialFiles(app, js).filter((file) => file !== js.file)
+  .map((file) => `<link rel="modulepreload" href="/app/${path.basename(file)}">`).join('\n  ');
 const page = template
   .replaceAll('{{dashboard.js}}', path.basename(js.file))
+  .replaceAll('{{dashboard.preloads}}', preloads)
   .replaceAll('{{dashboard.css}}', path.basename(css.file));
 if (page.includes('{{')) fail('src/index.html names an asset the build does not make');
 await writeFile(path.join(out, 'index.html'), page);
@@ -111,10 +142,15 @@ const bare = outputs(await build({
   outfile: path.join(reference, 'bare-golden-layout.js'),
 }), []);
 
-const initial = [js.file, sdk[0].file];
+const initial = [...initialFiles(app, js), sdk[0].file];
+const later = app.filter((o) => o.file.endsWith('.js') && !initial.includes(o.file));
 console.log(`dashboard      ${path.relative(out, js.file).padEnd(34)} ${kib(js.bytes).padStart(9)}`);
+for (const chunk of app.filter((o) => o.file.endsWith('.js') && o !== js)) {
+  console.log(`  ${initial.includes(chunk.file) ? 'at once' : 'later  '}      ${path.relative(out, chunk.file).padEnd(34)} ${kib(chunk.bytes).padStart(9)}`);
+}
 console.log(`dashboard css  ${path.relative(out, css.file).padEnd(34)} ${kib(css.bytes).padStart(9)}`);
 console.log(`sdk            ${path.relative(out, sdk[0].file).padEnd(34)} ${kib(sdk[0].bytes).padStart(9)}`);
 console.log(`initial JavaScript of the dashboard (dashboard + sdk), gzipped: ${kib(await gzipped(initial))}`);
+console.log(`loaded when first used (the Layouts menu's commands), gzipped:  ${kib(await gzipped(later.map((o) => o.file)))}`);
 console.log(`initial JavaScript of a bare golden-layout page, gzipped:       ${kib(await gzipped(bare.map((b) => b.file)))} (${kib(bare[0].bytes)} minified)`);
 console.log(`written to ${out}`);

@@ -16,6 +16,13 @@ export function h(tag, props = {}, ...children) {
   return node;
 }
 
+/** Replaces a node's children; like h(), leaves out null, undefined and false (replaceChildren would write "null"). */
+export function setChildren(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
 function append(node, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;

@@ -2,10 +2,14 @@
 // when its window is dragged, stacked or resized (golden-layout only tells where it goes), so widget
 // elements are not disconnected and reconnected, which many widgets would take as a restart.
 //
-// The layout is saved in localStorage (the layouts API comes later): golden-layout's config, with
-// each frame's state {frame, widget, attributes} as its component state.
+// The arrangement is golden-layout's config, with each frame's state {frame, widget, attributes} as
+// its component state. Where it goes after a change is the caller's choice (`store`): by default the
+// browser's scratch layout in localStorage; for a saved layout, its draft (see open-layout.js). A
+// read-only layout (view mode, a layout the caller may only view, an old revision) has no headers to
+// drag, no buttons, and is never stored.
 import { LayoutConfig, VirtualLayout } from 'golden-layout';
 import { Frame, newFrameId } from './frame.js';
+import { readOnlyConfig, readOnlyItem } from './view-mode.js';
 
 export const COMPONENT_TYPE = 'mesh-widget';
 export const STORAGE_KEY = 'mesh.dashboard.layout';
@@ -70,14 +74,19 @@ export class Layout {
   #rootRect = null;
   #saveTimer = null;
   #changeListeners = new Set();
+  #readOnly = false;
+  /** Where the arrangement goes after a change: `store(resolvedConfig)`; null = the scratch layout. */
+  store = null;
 
   /**
    * element: the layout's box; services: {catalog, router, frames, saveSoon?}; in a popped-out window
    * the services are the opener's, so that its frames share the dashboard's bridge and events.
+   * options.readOnly: nothing to drag, close or pop out, and nothing stored.
    */
-  constructor(element, services) {
+  constructor(element, services, options = {}) {
     this.#element = element;
     this.#services = services;
+    this.#readOnly = Boolean(options.readOnly);
     // both handlers are given here, so that a popout window (whose layout golden-layout builds inside
     // this constructor) can bind its frame at once
     this.#layout = new VirtualLayout(element,
@@ -189,6 +198,7 @@ export class Layout {
 
   /** Loads the saved layout, or the default one; windows that were popped out come back in. */
   restore(catalog) {
+    this.store = null;
     const saved = readSaved();
     if (saved) {
       try {
@@ -202,6 +212,43 @@ export class Layout {
     this.#layout.loadLayout(defaultLayout(catalog));
     this.saveSoon();
     return 'default';
+  }
+
+  /**
+   * Shows a layout's config (golden-layout's, resolved or not, as a layout's `content.config`);
+   * windows that were popped out come back in. Throws when golden-layout cannot read it.
+   */
+  load(config) {
+    const source = config && typeof config === 'object' ? config : {};
+    const layoutConfig = LayoutConfig.isResolved(source) ? LayoutConfig.fromResolved(source) : source;
+    const popouts = (Array.isArray(layoutConfig.openPopouts) ? layoutConfig.openPopouts : []).map((p) => p && p.root).filter(Boolean);
+    try {
+      this.#layout.closeAllOpenPopouts();
+    } catch {
+      // nothing loaded yet
+    }
+    let wanted = { ...layoutConfig, ...SETTINGS, root: layoutConfig.root, openPopouts: [] };
+    if (this.#readOnly) wanted = readOnlyConfig(wanted);
+    this.#layout.loadLayout(wanted);
+    for (const root of popouts) this.#add(this.#readOnly ? readOnlyItem(root) : root);
+  }
+
+  /** The arrangement as golden-layout's resolved config, or null while it cannot say (a popout opening). */
+  current() {
+    try {
+      return this.#layout.saveLayout();
+    } catch {
+      return null;
+    }
+  }
+
+  get readOnly() {
+    return this.#readOnly;
+  }
+
+  /** Read only from the next load() on. */
+  set readOnly(value) {
+    this.#readOnly = Boolean(value);
   }
 
   /** Back to the first-time layout. */
@@ -261,6 +308,7 @@ export class Layout {
 
   /** Saves a moment later (a drag fires many changes). A popout asks its opener to save. */
   saveSoon() {
+    if (this.#readOnly) return;
     if (this.isPopout) {
       if (this.#services.saveSoon) this.#services.saveSoon();
       return;
@@ -269,11 +317,20 @@ export class Layout {
     this.#saveTimer = setTimeout(() => this.save(), 250);
   }
 
+  /** Stores a change that is waiting for its moment now (the page is going away). */
+  flush() {
+    if (this.#saveTimer !== null) this.save();
+  }
+
+  /** Stores the arrangement now. */
   save() {
-    if (this.isPopout) return;
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = null;
+    if (this.isPopout || this.#readOnly) return;
     try {
       const layout = this.#layout.saveLayout();
-      localStorage.setItem(STORAGE_KEY, JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), layout }));
+      if (this.store) this.store(layout);
+      else localStorage.setItem(STORAGE_KEY, JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), layout }));
     } catch (e) {
       // a popout still opening cannot describe itself yet: try again shortly
       clearTimeout(this.#saveTimer);

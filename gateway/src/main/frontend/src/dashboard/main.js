@@ -6,6 +6,8 @@ import { bus as sharedBus } from '/sdk/mesh.js';
 import { Catalog } from './catalog.js';
 import { h, messageOf } from './dom.js';
 import { Layout } from './layout.js';
+import { LayoutsApi } from './layouts-api.js';
+import { fetchRequested, renderChrome, showOpenError, showRequested } from './layouts-page.js';
 import { isCatchingCallbacks } from './loader.js';
 import { Marketplace } from './marketplace.js';
 import { Notices } from './notices.js';
@@ -102,7 +104,45 @@ async function startDashboard() {
   Object.defineProperty(window, DASHBOARD, { value: services });
   containErrors(layout);
   statusLine(services);
+  // the page's last changes go to localStorage before it goes
+  window.addEventListener('pagehide', () => layout.flush());
 
+  services.bus.connect().catch(() => {});
+  const api = new LayoutsApi();
+  const identity = api.me().then((me) => ({ me }), (e) => ({ me: null, meError: messageOf(e) }));
+  const fetching = fetchRequested(api);
+  // the first read of the registry decides the default layout (only widgets that exist)
+  await services.catalog.start();
+  const fetched = await fetching;
+  const { me, meError } = await identity;
+  const { page, actions } = showRequested({ fetched, me, meError, api, services, view: layout });
+  services.layouts = page;
+  const html = document.documentElement;
+  html.dataset.mode = page.state;
+  html.classList.toggle('read-only', layout.readOnly || page.state === 'error');
+  html.classList.toggle('view-mode', page.state === 'view');
+  renderChrome(page, actions);
+
+  let restored = 'layout';
+  if (page.state === 'scratch') restored = layout.restore(services.catalog);
+  else if (page.state === 'error') showOpenError(layoutElement, fetched);
+  const editable = page.state === 'scratch' || page.state === 'edit';
+  const marketplace = editable ? startEditing(services, layout, page, actions) : stopEditing(page);
+
+  const empty = document.getElementById('empty');
+  const showEmpty = () => { empty.hidden = layout.windowCount > 0 || page.state === 'error'; };
+  layout.onChange(() => {
+    showEmpty();
+    if (marketplace) marketplace.render();
+  });
+  showEmpty();
+  html.dataset.layout = restored;
+  html.dataset.ready = 'true';
+  if (marketplace && layout.windowCount === 0 && (restored === 'default' || page.state === 'edit')) marketplace.open(document.getElementById('add-window'));
+}
+
+/** The edit chrome: the marketplace, Add window, Reset layout (scratch only), the keyboard shortcuts. */
+function startEditing(services, layout, page, actions) {
   const addButton = document.getElementById('add-window');
   const emptyAdd = document.getElementById('empty-add');
   const marketplace = new Marketplace(document.getElementById('marketplace'), {
@@ -117,10 +157,22 @@ async function startDashboard() {
   });
   addButton.addEventListener('click', () => marketplace.toggle(addButton));
   emptyAdd.addEventListener('click', () => marketplace.open(addButton));
-  document.getElementById('reset-layout').addEventListener('click', () => {
-    if (window.confirm('Replace the windows of this dashboard with the default ones?')) layout.reset(services.catalog);
-  });
+  const reset = document.getElementById('reset-layout');
+  if (page.state === 'scratch') {
+    reset.addEventListener('click', () => {
+      if (window.confirm('Replace the windows of this dashboard with the default ones?')) layout.reset(services.catalog);
+    });
+  } else {
+    reset.remove(); // a saved layout has "Discard unsaved changes" in its menu instead
+  }
   document.addEventListener('keydown', (event) => {
+    const inDialog = event.target instanceof Element && event.target.closest('dialog');
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
+      event.preventDefault();
+      if (!inDialog && !document.querySelector('dialog[open]')) actions.save();
+      return;
+    }
+    if (inDialog) return;
     if (event.key === 'Escape' && marketplace.isOpen && !(event.target instanceof Element && event.target.closest('.mesh-frame'))) {
       marketplace.close();
       return;
@@ -132,23 +184,24 @@ async function startDashboard() {
       else marketplace.focusSearch();
     }
   });
-
-  const empty = document.getElementById('empty');
-  const showEmpty = () => { empty.hidden = layout.windowCount > 0; };
-  layout.onChange(() => {
-    showEmpty();
-    marketplace.render();
-  });
-
-  services.bus.connect().catch(() => {});
-  // the first read of the registry decides the default layout (only widgets that exist)
-  await services.catalog.start();
-  const restored = layout.restore(services.catalog);
   services.catalog.onChange(() => marketplace.render());
-  showEmpty();
-  document.documentElement.dataset.layout = restored;
-  document.documentElement.dataset.ready = 'true';
-  if (restored === 'default' && layout.windowCount === 0) marketplace.open(addButton);
+  return marketplace;
+}
+
+/** A read-only page: none of the edit chrome is in it at all. */
+function stopEditing(page) {
+  for (const id of ['add-window', 'reset-layout', 'empty-add', 'marketplace']) {
+    const element = document.getElementById(id);
+    if (element) element.remove();
+  }
+  if (page.state === 'view') document.getElementById('catalog-link').remove();
+  document.querySelector('#empty .empty-title').textContent = 'This layout has no windows.';
+  for (const hint of document.querySelectorAll('#empty p:not(.empty-title)')) hint.remove();
+  document.addEventListener('keydown', (event) => {
+    // not the browser's "save page" either
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') event.preventDefault();
+  });
+  return null;
 }
 
 function startPopout() {
