@@ -98,6 +98,7 @@ export class Layout {
     this.#layout.beforeVirtualRectingEvent = () => {
       this.#rootRect = this.#element.getBoundingClientRect();
     };
+    this.#layout.on('tabCreated', (tab) => reachableByKeyboard(tab));
     this.#layout.on('stateChanged', () => this.#changed());
     this.#layout.on('windowOpened', () => this.#changed());
     this.#layout.on('windowClosed', () => this.#changed());
@@ -337,6 +338,30 @@ export class Layout {
       this.#saveTimer = setTimeout(() => this.save(), 1000);
     }
   }
+}
+
+/**
+ * golden-layout's tabs only listen to the mouse: each one becomes a stop of the Tab key, Enter or
+ * Space shows its window, and the arrow keys move between the tabs of a stack.
+ */
+function reachableByKeyboard(tab) {
+  const element = tab.element;
+  if (!element) return;
+  element.tabIndex = 0;
+  element.addEventListener('keydown', (event) => {
+    if (event.target !== element) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      element.click();
+    } else if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+      const tabs = [...element.parentElement.querySelectorAll(':scope > .lm_tab')];
+      const next = tabs[(tabs.indexOf(element) + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+    }
+  });
 }
 
 function markTab(container, unavailable) {

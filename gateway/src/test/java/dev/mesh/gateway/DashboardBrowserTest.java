@@ -332,6 +332,16 @@ class DashboardBrowserTest {
     Poll.until(WAIT, "table and chart in one stack", () -> stackOf(page, "Sales by region").locator(".lm_tab").count() == 2);
     Poll.until(WAIT, "only the active window shows", () -> frame(page, "sales-table").isVisible() != chart.isVisible());
 
+    // the keyboard reaches the tabs: Enter shows the stack's other window, the arrows move along the row
+    boolean chartShown = chart.isVisible();
+    String other = chartShown ? "Sales by region" : "Monthly sales chart";
+    tab(page, other).focus();
+    page.keyboard().press("Enter");
+    Poll.until(WAIT, "the other window shows", () -> chart.isVisible() != chartShown);
+    page.keyboard().press("ArrowRight");
+    assertThat(page.evaluate("document.activeElement.classList.contains('lm_tab') ? document.activeElement.textContent.trim() : ''"))
+      .as("the focus moved to the next tab").isNotEqualTo("").isNotEqualTo(other);
+
     // split: the chart's tab dropped on the right half of the KPIs
     BoundingBox under = kpis.boundingBox();
     drag(page, tab(page, "Monthly sales chart").boundingBox(), under.x + under.width * 0.85, under.y + under.height / 2);
