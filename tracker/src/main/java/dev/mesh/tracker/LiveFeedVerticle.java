@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * so a busy site costs one message a second. Each message also says how many visitors were seen in
  * the last five minutes, counted from the log: on start the last five minutes are read again.
  * <p>
- * Partitions are shared by the instances of the consumer group {@code mesh-tracker-live}; all of a
+ * Partitions are shared by the instances of the consumer group {@code <topic>.live}; all of a
  * site's hits are in one partition (the key is the site), so each site is announced by one instance.
  */
 public final class LiveFeedVerticle extends MeshVerticle {
@@ -56,7 +56,7 @@ public final class LiveFeedVerticle extends MeshVerticle {
   protected Future<?> startService() {
     String topic = settings.string(Setting.TRACKER_TOPIC);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(settings, "mesh-tracker-live-" + node.nodeId(),
-      "mesh-tracker-live", "latest"));
+      topic + ".live", "latest"));
     consumer.partitionsAssignedHandler(this::rewind);
     consumer.batchHandler(this::onBatch);
     // a record handler is required for the stream to run; the batch handler above sees every record

@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Builds one projection version from the hits topic: poll a batch, apply it in one transaction with
  * its offsets, poll the next. Partitions are shared with the other instances through the consumer
- * group {@code mesh-tracker-projection-v<version>}; a partition this instance receives is first moved
+ * group {@code <topic>.projection-v<version>}; a partition this instance receives is first moved
  * to the offset stored with the projection (or the start of the topic), so that a crash and the
  * redelivery that follows never count a hit twice.
  */
@@ -49,6 +49,11 @@ final class Projection {
     this.topic = topic;
     this.projected = projected;
     this.skipped = skipped;
+  }
+
+  /** The consumer group of a version: named after the topic too, so trackers on other topics never share it. */
+  static String group(String topic, int version) {
+    return topic + ".projection-v" + version;
   }
 
   Future<Void> start() {

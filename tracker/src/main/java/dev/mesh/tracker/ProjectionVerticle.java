@@ -41,7 +41,7 @@ public final class ProjectionVerticle extends MeshVerticle {
 
   private Future<Void> project(String topic, int version) {
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(settings,
-      "mesh-tracker-projection-v" + version + "-" + node.nodeId(), "mesh-tracker-projection-v" + version, "earliest"));
+      "mesh-tracker-projection-v" + version + "-" + node.nodeId(), Projection.group(topic, version), "earliest"));
     Projection projection = new Projection(vertx, consumer, new ProjectionStore(pool, topic, version), topic,
       TrackerMetrics.projected(node.meterRegistry(), version), TrackerMetrics.skipped(node.meterRegistry(), version));
     projections.add(projection);
