@@ -8,6 +8,7 @@ import dev.mesh.common.JsonBodies;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
@@ -89,10 +90,12 @@ public final class CollectorVerticle extends MeshVerticle {
       .compose(v -> serve(router, Setting.TRACKER_PORT, SERVICE_NAME));
   }
 
-  /** Loads the salts again (every minute; tests call it after moving the clock). */
+  /** Loads the salts again, on this verticle's event loop (every minute; tests call it after moving the clock). */
   Future<Void> refreshSalts() {
-    return salts.refresh().onFailure(e -> LOG.log(System.Logger.Level.WARNING,
-      "Cannot refresh the visitor salts, will try again: " + e.getMessage()));
+    Promise<Void> refreshed = Promise.promise();
+    context.runOnContext(v -> salts.refresh().onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+      "Cannot refresh the visitor salts, will try again: " + e.getMessage())).onComplete(refreshed));
+    return refreshed.future();
   }
 
   private String path(Setting setting) {

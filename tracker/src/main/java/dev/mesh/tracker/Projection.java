@@ -59,6 +59,7 @@ final class Projection {
   Future<Void> start() {
     // the handlers run on this verticle's event loop before the poll that caused them completes
     consumer.partitionsAssignedHandler(partitions -> {
+      LOG.log(System.Logger.Level.DEBUG, "Projection v" + store.version() + " assigned " + partitions);
       assigned.addAll(partitions);
       toSeek.addAll(partitions);
     });
@@ -98,6 +99,7 @@ final class Projection {
     }
     Set<TopicPartition> partitions = new HashSet<>(toSeek);
     return store.storedOffsets().compose(stored -> {
+      LOG.log(System.Logger.Level.DEBUG, "Projection v" + store.version() + " seeks " + partitions + " to " + stored);
       List<Future<Void>> seeks = new ArrayList<>();
       for (TopicPartition partition : partitions) {
         Long next = stored.get(partition.getPartition());
@@ -122,6 +124,7 @@ final class Projection {
       batch.add(new ProjectionStore.Delivered(record.partition(), record.offset(), record.value()));
     }
     return store.apply(batch).map(applied -> {
+      LOG.log(System.Logger.Level.TRACE, "Projection v" + store.version() + " applied " + applied + " of " + batch.size());
       projected.increment(applied.applied());
       skipped.increment(applied.skipped());
       for (Map.Entry<Integer, Long> gap : applied.gaps().entrySet()) {

@@ -53,7 +53,7 @@ public final class TrackerQueryVerticle extends MeshVerticle {
       })
       .compose(yaml -> {
         router.get("/api/tracker/openapi.yaml").handler(ctx -> ctx.response()
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8").end(yaml));
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(yaml));
         return serve(router, Setting.TRACKER_QUERY_PORT, SERVICE_NAME);
       });
   }
