@@ -31,8 +31,18 @@ public final class TrackerQueryVerticle extends MeshVerticle {
   /** Where answers come from; Pinot joins later (issue 7). */
   enum Backend { POSTGRES }
 
+  private final Clock clock;
   private Pool pool;
   private KafkaAdminClient admin;
+
+  public TrackerQueryVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock that says when "now" is (ranges ending now, visitors now). */
+  TrackerQueryVerticle(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   protected Future<?> startService() {
@@ -48,7 +58,7 @@ public final class TrackerQueryVerticle extends MeshVerticle {
     return TrackerSchema.migrate(vertx, settings)
       .compose(v -> OpenAPIContract.from(vertx, CONTRACT))
       .compose(contract -> {
-        new QueryApi(analytics, RequestValidator.create(vertx, contract), status, Clock.systemUTC()).mount(router);
+        new QueryApi(analytics, RequestValidator.create(vertx, contract), status, clock).mount(router);
         return vertx.fileSystem().readFile(CONTRACT);
       })
       .compose(yaml -> {
