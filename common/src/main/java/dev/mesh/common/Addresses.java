@@ -13,7 +13,7 @@ public final class Addresses {
   public static final String REGISTRY_CHANGES = "mesh.registry.changes";
 
   /**
-   * The tracker's live feed: per site, about once a second while it has traffic, the hits that just
+   * The tracker's live feed: per site, within a second of their arrival, the hits that just
    * arrived ({@code {"site", "at", "views", "events", "pages": {path: views}, "visitorsNow"}}, contract
    * {@code contracts/tracker-live.schema.json} in the tracker). Published to every subscriber; the
    * bridge exposes it read-only.

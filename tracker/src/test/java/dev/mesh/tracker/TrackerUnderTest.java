@@ -77,6 +77,11 @@ final class TrackerUnderTest implements AutoCloseable {
     return new TrackerUnderTest(cluster, configure.apply(base), verticles);
   }
 
+  /** Another member of the tracker's cluster, with the tracker's configuration (e.g. a gateway). */
+  MeshNode member(List<Supplier<? extends Deployable>> verticles) {
+    return cluster.start(config, verticles);
+  }
+
   MeshConfig config() {
     return config;
   }
