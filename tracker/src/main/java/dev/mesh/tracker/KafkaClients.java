@@ -71,6 +71,10 @@ final class KafkaClients {
     config.put("session.timeout.ms", "10000");
     config.put("heartbeat.interval.ms", "1000");
     config.put("isolation.level", "read_committed");
+    // only the publisher creates the topic, with unlimited retention; a broker's auto-creation would not
+    config.put("allow.auto.create.topics", "false");
+    // a topic created after the consumer subscribed (or given partitions) is noticed within seconds
+    config.put("metadata.max.age.ms", "10000");
     return config;
   }
 
