@@ -75,7 +75,8 @@ public final class CollectorVerticle extends MeshVerticle {
     beaconContract = Contract.load(TrackerContracts.BEACON);
     int maxBeacon = settings.positive(Setting.TRACKER_MAX_BEACON_BYTES);
 
-    Router router = router(maxBeacon, Health.of(vertx).withDatabase(pool));
+    // ready without the database: the day's salts are in memory and the pixel must keep answering
+    Router router = router(maxBeacon, Health.of(vertx));
     String pixelPath = path(Setting.TRACKER_PIXEL_PATH);
     router.route(HttpMethod.GET, pixelPath).handler(this::pixel);
     router.route(HttpMethod.HEAD, pixelPath).handler(this::pixel);

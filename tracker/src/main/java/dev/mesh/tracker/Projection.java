@@ -127,6 +127,10 @@ final class Projection {
       LOG.log(System.Logger.Level.TRACE, "Projection v" + store.version() + " applied " + applied + " of " + batch.size());
       projected.increment(applied.applied());
       skipped.increment(applied.skipped());
+      if (applied.invalid() > 0) {
+        LOG.log(System.Logger.Level.WARNING, "Projection v" + store.version() + " skipped " + applied.invalid()
+          + " records that are not hits (see contracts/tracker-hit.schema.json)");
+      }
       for (Map.Entry<Integer, Long> gap : applied.gaps().entrySet()) {
         toSeek.add(new TopicPartition(topic, gap.getKey()));
       }
