@@ -9,6 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +131,20 @@ class ProjectionTest {
     assertThat(ahead.gaps()).isEqualTo(Map.of(0, end));
 
     assertThat(tracker.query(summary)).as("counts unchanged").isEqualTo(before);
+  }
+
+  @Test
+  void aRecordThatIsNotAHitIsPassedOverWithoutStoppingTheProjection() throws Exception {
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, tracker.config().string(Setting.KAFKA_BOOTSTRAP)),
+      new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(tracker.topic(), "odd.example", "{\"site\":\"odd.example\",\"views\":1000}")).get(30, TimeUnit.SECONDS);
+      producer.send(new ProducerRecord<>(tracker.topic(), "odd.example", "not json at all")).get(30, TimeUnit.SECONDS);
+    }
+    tracker.pixel("s=odd.example&p=/after", "203.0.113.99");
+    tracker.awaitCaughtUp();
+    JsonObject summary = tracker.query("/api/tracker/sites/odd.example/summary?range=1h");
+    assertThat(summary.getLong("views")).as("only the real hit").isEqualTo(1);
   }
 
   @Test
