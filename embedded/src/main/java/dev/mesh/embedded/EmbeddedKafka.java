@@ -64,7 +64,12 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka create(Path dataDir, int port, Map<String, String> overrides) {
     int chosen = port == 0 ? freePort() : port;
-    return new EmbeddedKafka(dataDir.resolve("kafka"), chosen, freePort(), overrides);
+    // the controller's port is any free one but the broker's (which may be free only because it is not bound yet)
+    int controller = freePort();
+    while (controller == chosen) {
+      controller = freePort();
+    }
+    return new EmbeddedKafka(dataDir.resolve("kafka"), chosen, controller, overrides);
   }
 
   /** Starts the broker again after {@link #stop()} (or for the first time), on the same port and data. */
