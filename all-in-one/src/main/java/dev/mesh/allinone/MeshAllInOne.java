@@ -4,6 +4,8 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.ServiceMain;
 import dev.mesh.common.Setting;
+import dev.mesh.embedded.EmbeddedDatabase;
+import dev.mesh.embedded.EmbeddedKafka;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.registry.Registry;
 import dev.mesh.tracker.Tracker;
@@ -21,7 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * Mesh on a laptop: every service in one JVM, a single Hazelcast member on loopback that other JVMs
- * may join, and an embedded PostgreSQL unless {@code MESH_DATABASE_URL} names one.
+ * may join, an embedded PostgreSQL unless {@code MESH_DATABASE_URL} names one and an embedded Kafka
+ * broker (KRaft) unless {@code MESH_KAFKA_BOOTSTRAP} names one, both keeping their data under
+ * {@code MESH_DATA_DIR}.
  */
 public final class MeshAllInOne {
 
@@ -32,21 +36,30 @@ public final class MeshAllInOne {
 
   public static void main(String[] args) {
     ServiceMain.configureLogging();
-    EmbeddedDatabase[] database = new EmbeddedDatabase[1];
+    Embedded embedded = new Embedded();
     MeshNode node = null;
     try {
       MeshConfig config = MeshConfig.load();
-      // the database and the cluster start side by side: together they are most of the start-up time
+      Path dataDir = Path.of(config.string(Setting.DATA_DIR));
+      // the database, the broker and the cluster start side by side: together they are most of the start-up time
       CompletableFuture<MeshConfig> withDatabase = CompletableFuture.supplyAsync(() -> {
         if (config.isSet(Setting.DATABASE_URL)) {
           return config;
         }
-        database[0] = EmbeddedDatabase.start(Path.of(config.string(Setting.DATA_DIR)));
-        return config.with(Setting.DATABASE_URL, database[0].url());
+        embedded.database = EmbeddedDatabase.start(dataDir);
+        return config.with(Setting.DATABASE_URL, embedded.database.url());
+      });
+      CompletableFuture<MeshConfig> withKafka = CompletableFuture.supplyAsync(() -> {
+        if (config.isSet(Setting.KAFKA_BOOTSTRAP)) {
+          return config;
+        }
+        embedded.kafka = EmbeddedKafka.start(dataDir, config.port(Setting.KAFKA_EMBEDDED_PORT));
+        return config.with(Setting.KAFKA_BOOTSTRAP, embedded.kafka.bootstrapServers());
       });
       node = ServiceMain.await(MeshNode.start(config).toCompletionStage(), 60, "the cluster member");
-      MeshConfig running = ServiceMain.await(withDatabase, 120, "the embedded PostgreSQL");
-      closeOnShutdown(node, database);
+      MeshConfig running = ServiceMain.await(withDatabase, 120, "the embedded PostgreSQL")
+        .with(Setting.KAFKA_BOOTSTRAP, ServiceMain.await(withKafka, 120, "the embedded Kafka broker").string(Setting.KAFKA_BOOTSTRAP));
+      closeOnShutdown(node, embedded);
       ServiceMain.await(node.deploy(running, services()).toCompletionStage(), 60, "the services");
       long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
       LOG.log(System.Logger.Level.INFO, "Mesh ready on http://localhost:{0} in {1} ms after JVM start (member {2})",
@@ -54,9 +67,15 @@ public final class MeshAllInOne {
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       LOG.log(System.Logger.Level.ERROR, "Mesh failed to start: " + cause.getMessage(), cause);
-      stop(node, database[0]);
+      stop(node, embedded);
       System.exit(1);
     }
+  }
+
+  /** What the all-in-one started besides the cluster member; filled in by the start-up threads. */
+  private static final class Embedded {
+    volatile EmbeddedDatabase database;
+    volatile EmbeddedKafka kafka;
   }
 
   /** Every service's verticles; the registry first so the others find it at once. */
@@ -69,15 +88,16 @@ public final class MeshAllInOne {
     return verticles;
   }
 
-  private static void closeOnShutdown(MeshNode node, EmbeddedDatabase[] database) {
+  private static void closeOnShutdown(MeshNode node, Embedded embedded) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ServiceMain.shutdownNote("Mesh stopping");
-      stop(node, database[0]);
+      stop(node, embedded);
       ServiceMain.shutdownNote("Mesh stopped");
     }, "mesh-shutdown"));
   }
 
-  private static void stop(MeshNode node, EmbeddedDatabase database) {
+  /** The services first (they let go of their connections), then the broker and the database. */
+  private static void stop(MeshNode node, Embedded embedded) {
     if (node != null) {
       try {
         node.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -85,9 +105,16 @@ public final class MeshAllInOne {
         ServiceMain.shutdownNote("The cluster member did not stop cleanly: " + e.getMessage());
       }
     }
-    if (database != null) {
+    if (embedded.kafka != null) {
       try {
-        database.close();
+        embedded.kafka.close();
+      } catch (RuntimeException e) {
+        ServiceMain.shutdownNote("The embedded Kafka broker did not stop cleanly: " + e.getMessage());
+      }
+    }
+    if (embedded.database != null) {
+      try {
+        embedded.database.close();
       } catch (Exception e) {
         ServiceMain.shutdownNote("The embedded PostgreSQL did not stop cleanly: " + e.getMessage());
       }

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The packaged all-in-one jar, run as the README says: it becomes ready, takes a registration through
  * the gateway's port in both API shapes, keeps a layout in its embedded PostgreSQL across a restart,
- * lets a second JVM join its cluster and share the registry, and stops cleanly on SIGTERM, embedded
- * PostgreSQL included.
+ * counts a pixel hit through its embedded Kafka (whose log a restart keeps), lets a second JVM join
+ * its cluster and share the registry, and stops cleanly on SIGTERM, embedded PostgreSQL included.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AllInOneIT {
@@ -63,6 +63,8 @@ class AllInOneIT {
     env.put("MESH_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.put("MESH_REGISTRY_PORT", String.valueOf(freePort()));
     env.put("MESH_TRACKER_PORT", String.valueOf(freePort()));
+    env.put("MESH_TRACKER_QUERY_PORT", String.valueOf(freePort()));
+    env.put("MESH_KAFKA_EMBEDDED_PORT", String.valueOf(freePort()));
     env.put("MESH_WIDGET_HOST_PORT", String.valueOf(freePort()));
     env.put("MESH_REGISTRY_TOKEN", "it-token");
     env.put("MESH_WIDGETS_DIR", dataDir.resolve("widgets").toString());
@@ -104,6 +106,29 @@ class AllInOneIT {
     HttpResponse<String> v1 = get("/api/v1/registry/orders-table");
     assertThat(v1.statusCode()).isEqualTo(200);
     assertThat(v1.body()).contains("\"componentId\":\"orders-table\"").contains("\"lastUpdated\"");
+  }
+
+  @Test
+  @Order(2)
+  void aPixelHitIsCountedThroughTheEmbeddedKafka() throws Exception {
+    HttpResponse<byte[]> gif = HTTP.send(HttpRequest.newBuilder(uri("/m/s.gif?s=it.example&p=/welcome"))
+      .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
+      .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(gif.statusCode()).isEqualTo(200);
+    assertThat(gif.body()).hasSize(43);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    JsonObject summary = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> answer = get("/api/tracker/sites/it.example/summary?range=1h");
+      summary = answer.statusCode() == 200 ? new JsonObject(answer.body()) : null;
+      if (summary != null && summary.getLong("views") == 1) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(summary).as("the hit counted").isNotNull();
+    assertThat(summary.getLong("views")).isEqualTo(1);
+    assertThat(summary.getLong("visitors")).isEqualTo(1);
   }
 
   @Test
@@ -229,6 +254,12 @@ class AllInOneIT {
     // the existing cluster of databases is opened again, not initialised anew
     assertThat(Files.getLastModifiedTime(version)).isEqualTo(created);
     assertThat(layoutsOf("it-user")).as("the layout saved before the restart").contains("\"id\":\"" + savedLayout + "\"");
+    // and so is the Kafka log: the hit of before is still in the topic
+    JsonObject projections = new JsonObject(get("/api/tracker/projections").body());
+    long records = projections.getJsonArray("versions").getJsonObject(0).getJsonArray("partitions").stream()
+      .map(JsonObject.class::cast).mapToLong(p -> p.getLong("endOffset") == null ? 0 : p.getLong("endOffset")).sum();
+    assertThat(records).as("records kept in the topic across the restart").isGreaterThanOrEqualTo(1);
+    assertThat(new JsonObject(get("/api/tracker/sites/it.example/summary?range=1h").body()).getLong("views")).isEqualTo(1);
     mesh.destroy();
     assertThat(mesh.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }

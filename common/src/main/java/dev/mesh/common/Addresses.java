@@ -13,6 +13,14 @@ public final class Addresses {
   public static final String REGISTRY_CHANGES = "mesh.registry.changes";
 
   /**
+   * The tracker's live feed: per site, within a second of their arrival, the hits that just
+   * arrived ({@code {"site", "at", "views", "events", "pages": {path: views}, "visitorsNow"}}, contract
+   * {@code contracts/tracker-live.schema.json} in the tracker). Published to every subscriber; the
+   * bridge exposes it read-only.
+   */
+  public static final String TRACKER_LIVE = "mesh.tracker.live";
+
+  /**
    * Services that pages may call with request/reply through the bridge: a verticle that consumes
    * {@code mesh.api.<name>} answers pages (and must treat every body as untrusted input). Nothing
    * else on the bus is reachable from a page, and a page can only send here, never publish or listen.

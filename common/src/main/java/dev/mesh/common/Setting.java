@@ -6,7 +6,7 @@ package dev.mesh.common;
  */
 public enum Setting {
   CONFIG_FILE("MESH_CONFIG_FILE", "", "Optional JSON file with any of these keys; environment variables override it."),
-  DATA_DIR("MESH_DATA_DIR", "mesh-data", "Folder where the all-in-one keeps embedded PostgreSQL (and later Kafka) data, so a restart loses nothing."),
+  DATA_DIR("MESH_DATA_DIR", "mesh-data", "Folder where the all-in-one keeps the embedded PostgreSQL and Kafka data, so a restart loses nothing."),
   BIND_HOST("MESH_BIND_HOST", "0.0.0.0", "Interface the HTTP servers listen on."),
   ADVERTISED_HOST("MESH_ADVERTISED_HOST", "127.0.0.1", "Host other members use to reach this process's HTTP ports (the pod IP on Kubernetes)."),
   GATEWAY_PORT("MESH_GATEWAY_PORT", "8080", "The gateway's port: the one origin browsers talk to."),
@@ -44,7 +44,23 @@ public enum Setting {
   WIDGETS_PUBLIC_URL("MESH_WIDGETS_PUBLIC_URL", "/w", "Prefix of the file URLs in the manifests a widget-host registers: the gateway's `/w` (one origin for the browser), or the widget-host's own or a CDN's URL."),
   SIDECAR_MANIFEST("MESH_SIDECAR_MANIFEST", "", "Sidecar mode: JSON file holding one manifest or an array of them, whose URLs point at the neighbour container."),
   REGISTRY_URL("MESH_REGISTRY_URL", "http://127.0.0.1:8080", "Sidecar mode: base URL of the registry's REST API (the gateway, or the registry service itself)."),
-  CSP_INLINE_STYLES("MESH_CSP_INLINE_STYLES", "false", "Let pages use `<style>` elements (`style-src 'unsafe-inline'`) for widgets whose framework injects them (Vue, Svelte custom elements); scripts stay strict either way.");
+  CSP_INLINE_STYLES("MESH_CSP_INLINE_STYLES", "false", "Let pages use `<style>` elements (`style-src 'unsafe-inline'`) for widgets whose framework injects them (Vue, Svelte custom elements); scripts stay strict either way."),
+  KAFKA_BOOTSTRAP("MESH_KAFKA_BOOTSTRAP", "", "Kafka bootstrap servers `host:port,...`. Empty in the all-in-one: an embedded single-node broker (KRaft) is started, its data under the data folder."),
+  KAFKA_EMBEDDED_PORT("MESH_KAFKA_EMBEDDED_PORT", "9092", "Port of the all-in-one's embedded Kafka broker (used when `MESH_KAFKA_BOOTSTRAP` is empty), for a second JVM or Kafka tools."),
+  KAFKA_TIMEOUT_MILLIS("MESH_KAFKA_TIMEOUT_MILLIS", "10000", "How long a Kafka request may take; after that the tracker treats the broker as unreachable and keeps hits in its buffer."),
+  TRACKER_QUERY_PORT("MESH_TRACKER_QUERY_PORT", "8084", "The tracker's query API port (`/api/tracker/...`, reached through the gateway)."),
+  TRACKER_PIXEL_PATH("MESH_TRACKER_PIXEL_PATH", "/m/s.gif", "Path of the tracking pixel on the gateway and the tracker; pick a neutral name, ad blockers block obvious ones."),
+  TRACKER_SCRIPT_PATH("MESH_TRACKER_SCRIPT_PATH", "/m/s.js", "Path of the tracking script."),
+  TRACKER_BEACON_PATH("MESH_TRACKER_BEACON_PATH", "/m/e", "Path the tracking script posts page views and custom events to (JSON beacon)."),
+  TRACKER_SITES("MESH_TRACKER_SITES", "", "Comma-separated site ids the collector accepts; empty accepts any id of 1 to 100 lower-case letters, digits, '.', '-' or '_'."),
+  TRACKER_HONOUR_DNT("MESH_TRACKER_HONOUR_DNT", "false", "Drop (and count) hits from browsers that send `DNT: 1`."),
+  TRACKER_MAX_BEACON_BYTES("MESH_TRACKER_MAX_BEACON_BYTES", "8192", "Largest beacon body accepted (413 beyond)."),
+  TRACKER_TOPIC("MESH_TRACKER_TOPIC", "mesh.tracker.hits", "Kafka topic of the hits, created by the tracker with unlimited retention (the projections are rebuilt from it)."),
+  TRACKER_TOPIC_PARTITIONS("MESH_TRACKER_TOPIC_PARTITIONS", "3", "Partitions of the hits topic when the tracker creates it: how many tracker instances share the projection work."),
+  TRACKER_BUFFER_HITS("MESH_TRACKER_BUFFER_HITS", "10000", "Hits a tracker instance keeps while Kafka is unreachable (or slow); beyond that new hits are dropped and counted."),
+  TRACKER_PROJECTIONS("MESH_TRACKER_PROJECTIONS", "1", "Comma-separated projection versions this instance builds from the topic, e.g. `1,2` while version 2 is rebuilt beside version 1."),
+  TRACKER_ACTIVE_PROJECTION("MESH_TRACKER_ACTIVE_PROJECTION", "1", "Projection version the query API answers from."),
+  TRACKER_QUERY_BACKEND("MESH_TRACKER_QUERY_BACKEND", "postgres", "Where the query API reads: `postgres` (the projections).");
 
   private final String key;
   private final String defaultValue;

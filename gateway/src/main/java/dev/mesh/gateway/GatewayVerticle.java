@@ -46,7 +46,7 @@ public final class GatewayVerticle extends MeshVerticle {
     routeToServices(router, directory);
     identities.mount(router);
     layouts.mount(router);
-    SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES), node.meterRegistry());
+    SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES, Addresses.TRACKER_LIVE), node.meterRegistry());
     router.route("/*").handler(pageHeaders(contentSecurityPolicy(settings.flag(Setting.CSP_INLINE_STYLES))));
     router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
     return Future.all(directory.refresh(), layouts.start())
@@ -62,6 +62,13 @@ public final class GatewayVerticle extends MeshVerticle {
     router.route("/api/v1/registry").handler(registry);
     router.route("/api/v1/registry/*").handler(registry);
     router.route("/api/schemas/*").handler(registry);
+    // the tracker: its collector (pixel, beacon, script) faces every tracked site, its query API the dashboards
+    ServiceProxy collector = ServiceProxy.toService("tracker", directory, client);
+    router.route(settings.string(Setting.TRACKER_PIXEL_PATH)).handler(collector);
+    router.route(settings.string(Setting.TRACKER_BEACON_PATH)).handler(collector);
+    router.route(settings.string(Setting.TRACKER_SCRIPT_PATH)).handler(collector);
+    ServiceProxy trackerQueries = ServiceProxy.toService("tracker-query", directory, client);
+    router.route("/api/tracker/*").handler(trackerQueries);
     router.route(ServiceProxy.WIDGET_FILES + "*").handler(ServiceProxy.toWidgetHost(directory, client));
   }
 

@@ -10,6 +10,9 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
 
 import java.util.function.Function;
 
@@ -29,7 +32,24 @@ final class ServiceProxy implements Handler<RoutingContext> {
     this.proxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(proxyContext -> {
       SocketAddress origin = pick.apply(proxyContext.request().proxiedRequest());
       return origin != null ? Future.succeededFuture(origin) : Future.failedFuture("no instance left");
-    }));
+    })).addInterceptor(new ForwardedFor());
+  }
+
+  /**
+   * Appends the caller's address to {@code X-Forwarded-For}, as proxies do, so that a service behind the
+   * gateway still knows its client (the tracker counts unique visitors by it).
+   */
+  private static final class ForwardedFor implements ProxyInterceptor {
+    @Override
+    public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+      SocketAddress caller = context.request().proxiedRequest().remoteAddress();
+      if (caller != null && caller.hostAddress() != null) {
+        String earlier = context.request().headers().get("X-Forwarded-For");
+        context.request().headers().set("X-Forwarded-For",
+          earlier == null || earlier.isBlank() ? caller.hostAddress() : earlier + ", " + caller.hostAddress());
+      }
+      return context.sendRequest();
+    }
   }
 
   /** Any instance of the service (round robin); 503 while there is none. */

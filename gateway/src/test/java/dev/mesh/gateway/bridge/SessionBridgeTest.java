@@ -143,15 +143,25 @@ class SessionBridgeTest {
 
   @Test
   void theRegistryFeedIsExposedForReadingOnly() {
+    exposedForReadingOnly(Addresses.REGISTRY_CHANGES, new JsonObject().put("type", "registered").put("id", "x"));
+  }
+
+  @Test
+  void theTrackerLiveFeedIsExposedForReadingOnly() {
+    // published by the tracker on another member, as it does for each site's new hits
+    exposedForReadingOnly(Addresses.TRACKER_LIVE, new JsonObject().put("site", "shop.example").put("views", 1));
+  }
+
+  private static void exposedForReadingOnly(String feed, JsonObject message) {
     Client page = Client.connect(null);
-    page.send("register", Addresses.REGISTRY_CHANGES, null);
+    page.send("register", feed, null);
     page.ping();
     Poll.until(WAIT, "the feed reaches the page", () -> {
-      gateway.vertx().eventBus().publish(Addresses.REGISTRY_CHANGES, new JsonObject().put("type", "registered").put("id", "x"));
-      return page.received().stream().anyMatch(m -> Addresses.REGISTRY_CHANGES.equals(m.getString("address")));
+      service.vertx().eventBus().publish(feed, message);
+      return page.received().stream().anyMatch(m -> feed.equals(m.getString("address")));
     });
     double before = refused("address");
-    page.send("publish", Addresses.REGISTRY_CHANGES, new JsonObject().put("type", "removed").put("id", "sales-table"));
+    page.send("publish", feed, new JsonObject().put("forged", true));
     page.await("refusal", m -> "err".equals(m.getString("type")));
     assertThat(refused("address")).isGreaterThan(before);
     page.close();

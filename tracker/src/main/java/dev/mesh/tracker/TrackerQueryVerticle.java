@@ -1,0 +1,88 @@
+package dev.mesh.tracker;
+
+import dev.mesh.common.Databases;
+import dev.mesh.common.Health;
+import dev.mesh.common.MeshVerticle;
+import dev.mesh.common.Setting;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The query API the analytics widget reads ({@code /api/tracker/...}, described by
+ * {@code openapi/tracker.yaml}), on its own port and endpoint record ({@value #SERVICE_NAME}), so that
+ * the collector, which faces every visitor of every tracked site, and the API, which faces dashboards,
+ * are routed and scaled apart.
+ */
+public final class TrackerQueryVerticle extends MeshVerticle {
+
+  /** Name of the query API's HTTP endpoint record, which the gateway routes {@code /api/tracker/*} to. */
+  public static final String SERVICE_NAME = "tracker-query";
+  static final String CONTRACT = "openapi/tracker.yaml";
+
+  /** Where answers come from; Pinot joins later (issue 7). */
+  enum Backend { POSTGRES }
+
+  private final Clock clock;
+  private Pool pool;
+  private KafkaAdminClient admin;
+
+  public TrackerQueryVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock that says when "now" is (ranges ending now, visitors now). */
+  TrackerQueryVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  protected Future<?> startService() {
+    pool = Databases.pool(vertx, settings);
+    admin = KafkaAdminClient.create(vertx, KafkaClients.admin(settings, "mesh-tracker-query-" + node.nodeId()));
+    int active = settings.positive(Setting.TRACKER_ACTIVE_PROJECTION);
+    Analytics analytics = switch (settings.choice(Setting.TRACKER_QUERY_BACKEND, Backend.class)) {
+      case POSTGRES -> new PostgresAnalytics(pool, active);
+    };
+    ProjectionStatus status = new ProjectionStatus(pool, admin, settings.string(Setting.TRACKER_TOPIC), active, built());
+    Router router = router(64 * 1024, Health.of(vertx).withDatabase(pool));
+
+    return TrackerSchema.migrate(vertx, settings)
+      .compose(v -> OpenAPIContract.from(vertx, CONTRACT))
+      .compose(contract -> {
+        new QueryApi(analytics, RequestValidator.create(vertx, contract), status, clock).mount(router);
+        return vertx.fileSystem().readFile(CONTRACT);
+      })
+      .compose(yaml -> {
+        router.get("/api/tracker/openapi.yaml").handler(ctx -> ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(yaml));
+        return serve(router, Setting.TRACKER_QUERY_PORT, SERVICE_NAME);
+      });
+  }
+
+  private List<Integer> built() {
+    List<Integer> versions = new ArrayList<>();
+    for (String value : settings.list(Setting.TRACKER_PROJECTIONS)) {
+      try {
+        versions.add(Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        // the projection verticle refuses the setting with a message; the status just leaves it out
+      }
+    }
+    return versions;
+  }
+
+  @Override
+  protected Future<?> stopService() {
+    return Future.join(pool == null ? Future.succeededFuture() : pool.close(),
+      admin == null ? Future.succeededFuture() : admin.close());
+  }
+}
