@@ -74,8 +74,9 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
     exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(feed)));
-    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read
-    router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
+    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read.
+    // POST only: a WebSocket upgrade (a GET) must reach SockJS with its request unread.
+    router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, bridge));
   }
 

@@ -8,10 +8,13 @@ import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,6 +212,31 @@ class SessionBridgeTest {
     Client foreign = Client.connect("http://evil.example");
     Poll.until(WAIT, "the socket closed", foreign::closed);
     assertThat(refused("origin")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void browsersWithoutWebSocketUseTheXhrTransportsUnderTheSameRules() {
+    WebClient http = WebClient.create(gateway.vertx());
+    String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    assertThat(xhr(http, session + "/xhr", null)).startsWith("o");
+    String frames = new JsonArray()
+      .add(new JsonObject().put("type", "register").put("address", "session.xhr").encode())
+      .add(new JsonObject().put("type", "publish").put("address", "session.xhr").put("body", new JsonObject().put("over", "xhr")).encode())
+      .add(new JsonObject().put("type", "publish").put("address", "vertx.discovery.announce").put("body", new JsonObject()).encode())
+      .encode();
+    xhr(http, session + "/xhr_send", frames);
+    StringBuilder polled = new StringBuilder();
+    Poll.until(WAIT, "the event and the refusal polled back", () -> polled.append(xhr(http, session + "/xhr", null)).toString(),
+      all -> all.contains("session.xhr") && all.contains("rejected"));
+    assertThat(polled.toString()).contains("over").doesNotContain("mesh.session.");
+    http.close();
+  }
+
+  private static String xhr(WebClient http, String path, String body) {
+    var request = http.post(port, "127.0.0.1", path);
+    var response = TestCluster.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
+    assertThat(response.statusCode()).as(path).isIn(200, 204);
+    return response.bodyAsString() == null ? "" : response.bodyAsString();
   }
 
   @Test
