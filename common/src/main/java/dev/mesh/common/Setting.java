@@ -53,6 +53,7 @@ public enum Setting {
   TRACKER_SCRIPT_PATH("MESH_TRACKER_SCRIPT_PATH", "/m/s.js", "Path of the tracking script."),
   TRACKER_BEACON_PATH("MESH_TRACKER_BEACON_PATH", "/m/e", "Path the tracking script posts page views and custom events to (JSON beacon)."),
   TRACKER_SITES("MESH_TRACKER_SITES", "", "Comma-separated site ids the collector accepts; empty accepts any id of 1 to 100 lower-case letters, digits, '.', '-' or '_'."),
+  TRACKER_PROXY_HOPS("MESH_TRACKER_PROXY_HOPS", "1", "Proxies in front of the collector that append to `X-Forwarded-For`: the gateway is one, add one per ingress or load balancer before it. The client is the entry that many from the end, which a client cannot forge."),
   TRACKER_HONOUR_DNT("MESH_TRACKER_HONOUR_DNT", "false", "Drop (and count) hits from browsers that send `DNT: 1`."),
   TRACKER_MAX_BEACON_BYTES("MESH_TRACKER_MAX_BEACON_BYTES", "8192", "Largest beacon body accepted (413 beyond)."),
   TRACKER_TOPIC("MESH_TRACKER_TOPIC", "mesh.tracker.hits", "Kafka topic of the hits, created by the tracker with unlimited retention (the projections are rebuilt from it)."),

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -26,6 +27,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The collector, on the tracker's port (reached through the gateway): the pixel, the JSON beacon and
@@ -54,6 +57,7 @@ public final class CollectorVerticle extends MeshVerticle {
   private Salts salts;
   private Collector collector;
   private TrackerMetrics metrics;
+  private int proxyHops;
   private Contract beaconContract;
 
   public CollectorVerticle() {
@@ -72,6 +76,7 @@ public final class CollectorVerticle extends MeshVerticle {
     collector = new Collector(new Sites(settings.list(Setting.TRACKER_SITES)), salts,
       settings.flag(Setting.TRACKER_HONOUR_DNT), clock);
     metrics = new TrackerMetrics(node.meterRegistry());
+    proxyHops = settings.positive(Setting.TRACKER_PROXY_HOPS);
     beaconContract = Contract.load(TrackerContracts.BEACON);
     int maxBeacon = settings.positive(Setting.TRACKER_MAX_BEACON_BYTES);
 
@@ -188,22 +193,25 @@ public final class CollectorVerticle extends MeshVerticle {
   }
 
   /**
-   * The client's address is the first {@code X-Forwarded-For} entry when a proxy (the gateway, an
-   * ingress) put one there, else the connection's. A client can forge that header; it can only change
-   * how it is counted, as a new user agent would.
+   * The client's address: the {@code X-Forwarded-For} entry written by the outermost of the proxies
+   * in front of us (counted from the end, since each proxy appends), so that what a client writes
+   * into the header itself is never taken; the connection's address when no proxy wrote one.
    */
-  private static Collector.Client client(RoutingContext ctx) {
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    String ip = null;
-    if (forwarded != null) {
-      int comma = forwarded.indexOf(',');
-      ip = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-    }
-    if (ip == null || ip.isEmpty()) {
-      ip = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
-    }
+  private Collector.Client client(RoutingContext ctx) {
+    SocketAddress peer = ctx.request().remoteAddress();
+    String ip = clientAddress(ctx.request().getHeader("X-Forwarded-For"), proxyHops, peer == null ? "" : peer.hostAddress());
     return new Collector.Client(ip, ctx.request().getHeader(HttpHeaders.USER_AGENT),
       ctx.request().getHeader("DNT"), ctx.request().getHeader(HttpHeaders.REFERER));
+  }
+
+  static String clientAddress(String forwarded, int proxyHops, String peer) {
+    if (forwarded != null) {
+      List<String> entries = Arrays.stream(forwarded.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+      if (!entries.isEmpty()) {
+        return entries.get(Math.max(0, entries.size() - proxyHops));
+      }
+    }
+    return peer;
   }
 
   /** The tracking script, with the beacon's path written in; cached by browsers for an hour. */

@@ -188,4 +188,15 @@ class CollectorTest {
   private static double received(String outcome) {
     return tracker.counter(TrackerMetrics.RECEIVED, "outcome", outcome);
   }
+
+  @Test
+  void theClientIsTheEntryOurOutermostProxyWroteNotOneTheClientForged() {
+    // the gateway (one hop) appended the browser's address after whatever the browser claimed
+    assertThat(CollectorVerticle.clientAddress("10.0.0.1, 203.0.113.7", 1, "127.0.0.1")).isEqualTo("203.0.113.7");
+    // an ingress before the gateway: its entry is the second from the end
+    assertThat(CollectorVerticle.clientAddress("10.0.0.1, 203.0.113.7, 10.1.2.3", 2, "127.0.0.1")).isEqualTo("203.0.113.7");
+    assertThat(CollectorVerticle.clientAddress("203.0.113.7", 2, "127.0.0.1")).as("fewer entries than hops").isEqualTo("203.0.113.7");
+    assertThat(CollectorVerticle.clientAddress(" , ,", 1, "127.0.0.1")).as("nothing usable").isEqualTo("127.0.0.1");
+    assertThat(CollectorVerticle.clientAddress(null, 1, "127.0.0.1")).isEqualTo("127.0.0.1");
+  }
 }

@@ -43,7 +43,8 @@ class ThroughTheGatewayTest {
 
   @BeforeAll
   static void start() {
-    tracker = TrackerUnderTest.start(config -> config, Tracker.verticles());
+    // as behind an ingress: the test's X-Forwarded-For plays the ingress's entry, the gateway appends its own
+    tracker = TrackerUnderTest.start(config -> config.with(Setting.TRACKER_PROXY_HOPS, 2), Tracker.verticles());
     gateway = tracker.member(Gateway.verticles());
     port = Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
     browser = WebClient.create(gateway.vertx());
