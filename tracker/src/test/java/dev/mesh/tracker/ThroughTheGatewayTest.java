@@ -13,6 +13,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -84,15 +85,17 @@ class ThroughTheGatewayTest {
       JsonObject summary = get("/api/tracker/sites/" + site + "/summary?range=1h", null).bodyAsJsonObject();
       return summary.getLong("views") == 2 && summary.getLong("visitors") == 2;
     });
-    JsonObject events = get("/api/tracker/sites/" + site + "/events?range=1h", null).bodyAsJsonObject();
-    assertThat(events.getJsonArray("events")).containsExactly(new JsonObject().put("name", "subscribe").put("count", 1));
+    // the beacon's event may be projected in a later batch than the two views
+    JsonArray events = Poll.until(TrackerUnderTest.WAIT, "the event counted",
+      () -> get("/api/tracker/sites/" + site + "/events?range=1h", null).bodyAsJsonObject().getJsonArray("events"), e -> !e.isEmpty());
+    assertThat(events).containsExactly(new JsonObject().put("name", "subscribe").put("count", 1));
     HttpResponse<Buffer> refused = get("/api/tracker/sites/" + site + "/summary?range=forever", null);
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.bodyAsJsonObject().getString("message")).contains("range");
   }
 
   @Test
-  void aHitReachesTheLiveFeedOnTheBridgeWithinASecond() {
+  void aHitIsPushedToTheLiveFeedOnTheBridge() {
     String site = "live.example";
     Page page = Page.open();
     page.send(new JsonObject().put("type", "register").put("address", Addresses.TRACKER_LIVE));
