@@ -23,7 +23,7 @@ styles.replaceSync(`
     color: var(--mesh-muted, #6b7280); border-bottom: 1px solid var(--mesh-border, #e5e7eb); }
   thead th.n { width: 5rem; }
   tbody tr { border-bottom: 1px solid var(--mesh-border, #e5e7eb); }
-  tbody th { font-weight: 400; overflow: hidden; }
+  tbody th { font-weight: 400; overflow: hidden; text-overflow: ellipsis; }
   tbody th button {
     all: unset; box-sizing: border-box; display: block; width: 100%; cursor: pointer;
     overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 0.1rem 0.25rem; border-radius: 4px;
@@ -232,6 +232,7 @@ class MeshTopPages extends AnalyticsElement {
       const tr = el('tr');
       const th = el('th', source === '' ? 'direct' : null, source === '' ? 'Direct or unknown' : source);
       th.scope = 'row';
+      th.title = th.textContent;
       tr.append(th, numberCell(count(v.views, locale), 'n'));
       return tr;
     });
