@@ -106,6 +106,7 @@ measure() { # name url
 
 echo "machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem/ {print $2}') GiB;" \
   "$(java -version 2>&1 | head -1); $("$nginx_bin" -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure below)"
 echo "servers on core $server_cpu, wrk on core $client_cpu: -t1 -c$connections, $runs runs of $duration after a $warmup warm-up; date $(date -u +%FT%TZ)"
 
 # hit-to-widget first, on a quiet system (the load below leaves Kafka and the projections busy a while)
@@ -131,4 +132,5 @@ for name in "nginx empty_gif" "Mesh collector (its own port)" "Mesh pixel throug
   printf '| %-32s | %12.0f | %10s |\n' "$name" "${rps[$name]}" "${p99[$name]}"
 done
 echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Kafka: $published hits published during the runs ($accepted accepted in all), $dropped dropped (buffer full)"
