@@ -16,6 +16,9 @@ const out = path.resolve(process.argv[2] || process.env.MESH_EXAMPLES_OUT || pat
 
 // Sources that end up inside the bundle; everything else in a widget folder is an asset, copied as is.
 const SOURCE = /\.(m?js|ts)$/;
+// Modules a widget may load at run time from the page's origin instead of bundling: the gateway's SDK,
+// so that every widget of a page shares its one event-bus connection (the analytics widgets' live feed).
+const RUNTIME_MODULES = ['/sdk/mesh.js'];
 // Folders that are no widget: installed packages, and helpers that esbuild inlines into each bundle.
 const NOT_WIDGETS = new Set(['node_modules', 'shared']);
 
@@ -60,11 +63,13 @@ async function bundle(folder) {
     // keeps the libraries' licence notices (Lit, Chart.js), once each, at the end of the file
     legalComments: 'eof',
     metafile: true,
+    external: RUNTIME_MODULES,
     logLevel: 'warning',
   });
   const [file, info] = Object.entries(result.metafile.outputs)[0];
   // a bare import left in the output would fail in the browser, where there is no node_modules
-  if (info.imports.length > 0) fail(`${file} still imports ${info.imports.map((i) => i.path).join(', ')}`);
+  const left = info.imports.filter((i) => !RUNTIME_MODULES.includes(i.path));
+  if (left.length > 0) fail(`${file} still imports ${left.map((i) => i.path).join(', ')}`);
 
   const copied = [];
   for (const name of await readdir(src)) {

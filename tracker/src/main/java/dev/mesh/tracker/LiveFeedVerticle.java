@@ -13,6 +13,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,8 +22,9 @@ import java.util.TreeMap;
  * Pushes new hits to dashboards: reads the hits topic as they arrive and publishes, per site, what
  * just came in on {@link Addresses#TRACKER_LIVE} (the gateway's bridge exposes it read-only). A site's
  * first hit after a quiet spell goes out at once, later ones are gathered until 750 ms have passed since
- * its previous message, so a busy site costs under two messages a second and every hit shows within one. Each message also says how many visitors were seen in
- * the last five minutes, counted from the log: on start the last five minutes are read again.
+ * its previous message, so a busy site costs under two messages a second and every hit shows within one.
+ * Each message says how many views each page got and from which sources, and how many visitors were
+ * seen in the last five minutes, counted from the log: on start the last five minutes are read again.
  * <p>
  * Partitions are shared by the instances of the consumer group {@code <topic>.live}; all of a
  * site's hits are in one partition (the key is the site), so each site is announced by one instance.
@@ -39,6 +41,8 @@ public final class LiveFeedVerticle extends MeshVerticle {
     long views;
     long events;
     final Map<String, Long> pages = new TreeMap<>();
+    /** Per page, its views by source: a widget narrowed to one page can update its sources too. */
+    final Map<String, Map<String, Long>> referrers = new TreeMap<>();
   }
 
   private KafkaConsumer<String, String> consumer;
@@ -100,6 +104,8 @@ public final class LiveFeedVerticle extends MeshVerticle {
       if (Collector.PAGEVIEW.equals(hit.getString("name"))) {
         next.views++;
         next.pages.merge(hit.getString("page"), 1L, Long::sum);
+        next.referrers.computeIfAbsent(hit.getString("page"), p -> new TreeMap<>())
+          .merge(hit.getString("referrer", ""), 1L, Long::sum);
       } else {
         next.events++;
       }
@@ -136,9 +142,11 @@ public final class LiveFeedVerticle extends MeshVerticle {
     lastVisitorsNow.put(site, visitorsNow);
     JsonObject pages = new JsonObject();
     next.pages.forEach(pages::put);
+    JsonObject referrers = new JsonObject();
+    next.referrers.forEach((page, sources) -> referrers.put(page, new JsonObject(new LinkedHashMap<String, Object>(sources))));
     vertx.eventBus().publish(Addresses.TRACKER_LIVE, new JsonObject()
       .put("site", site).put("at", now).put("views", next.views).put("events", next.events)
-      .put("pages", pages).put("visitorsNow", visitorsNow));
+      .put("pages", pages).put("referrers", referrers).put("visitorsNow", visitorsNow));
   }
 
   /** Visitors leave the window without a hit: a site whose count dropped is told so. */

@@ -33,12 +33,15 @@ final class QueryApi {
   private final RequestValidator validator;
   private final ProjectionStatus status;
   private final Clock clock;
+  private final JsonObject collector;
 
-  QueryApi(Analytics analytics, RequestValidator validator, ProjectionStatus status, Clock clock) {
+  /** {@code collector}: the paths of the pixel, script and beacon, for the snippet a widget shows. */
+  QueryApi(Analytics analytics, RequestValidator validator, ProjectionStatus status, Clock clock, JsonObject collector) {
     this.analytics = analytics;
     this.validator = validator;
     this.status = status;
     this.clock = clock;
+    this.collector = collector.copy();
   }
 
   void mount(Router router) {
@@ -50,6 +53,7 @@ final class QueryApi {
     route(router, "/api/tracker/sites/:site/events", "topEvents", this::events);
     route(router, "/api/tracker/sites/:site/now", "visitorsNow", this::now);
     route(router, "/api/tracker/projections", "projections", ctx -> status.describe());
+    route(router, "/api/tracker/collector", "collector", ctx -> Future.succeededFuture(collector.copy()));
   }
 
   private void route(Router router, String path, String operation, Function<RoutingContext, Future<JsonObject>> answer) {

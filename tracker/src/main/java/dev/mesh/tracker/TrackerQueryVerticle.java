@@ -6,6 +6,7 @@ import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -58,7 +59,7 @@ public final class TrackerQueryVerticle extends MeshVerticle {
     return TrackerSchema.migrate(vertx, settings)
       .compose(v -> OpenAPIContract.from(vertx, CONTRACT))
       .compose(contract -> {
-        new QueryApi(analytics, RequestValidator.create(vertx, contract), status, clock).mount(router);
+        new QueryApi(analytics, RequestValidator.create(vertx, contract), status, clock, collectorPaths()).mount(router);
         return vertx.fileSystem().readFile(CONTRACT);
       })
       .compose(yaml -> {
@@ -66,6 +67,17 @@ public final class TrackerQueryVerticle extends MeshVerticle {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(yaml));
         return serve(router, Setting.TRACKER_QUERY_PORT, SERVICE_NAME);
       });
+  }
+
+  /**
+   * Where the gateway routes the collector: the same settings tell it (deploy the tracker and the
+   * gateway with the same values), so the snippet a widget shows is the one that works.
+   */
+  private JsonObject collectorPaths() {
+    return new JsonObject()
+      .put("pixel", settings.string(Setting.TRACKER_PIXEL_PATH))
+      .put("script", settings.string(Setting.TRACKER_SCRIPT_PATH))
+      .put("beacon", settings.string(Setting.TRACKER_BEACON_PATH));
   }
 
   private List<Integer> built() {

@@ -1,5 +1,6 @@
 package dev.mesh.tracker;
 
+import dev.mesh.common.Setting;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -46,7 +47,8 @@ class QueryApiTest {
 
   @BeforeAll
   static void start() {
-    tracker = TrackerUnderTest.start(config -> config, List.of(HitPublisherVerticle::new));
+    // a pixel path of its own, which the collector's paths in the API must follow
+    tracker = TrackerUnderTest.start(config -> config.with(Setting.TRACKER_PIXEL_PATH, "/q/p.gif"), List.of(HitPublisherVerticle::new));
     tracker.deploy(new CollectorVerticle(CLOCK), tracker.config());
     tracker.deploy(new ProjectionVerticle(), tracker.config());
     tracker.deploy(new TrackerQueryVerticle(CLOCK), tracker.config());
@@ -178,6 +180,16 @@ class QueryApiTest {
     HttpResponse<Buffer> unknown = tracker.get(tracker.queryPort(), "/api/tracker/nothing-here");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.bodyAsJsonObject().getString("message")).contains("/api/tracker/nothing-here");
+  }
+
+  @Test
+  void theCollectorsPathsAreThoseConfigured() {
+    JsonObject collector = answer("collector", "/api/tracker/collector");
+    assertThat(collector.getString("pixel")).isEqualTo("/q/p.gif");
+    assertThat(collector).isEqualTo(new JsonObject()
+      .put("pixel", tracker.config().string(Setting.TRACKER_PIXEL_PATH))
+      .put("script", tracker.config().string(Setting.TRACKER_SCRIPT_PATH))
+      .put("beacon", tracker.config().string(Setting.TRACKER_BEACON_PATH)));
   }
 
   @Test

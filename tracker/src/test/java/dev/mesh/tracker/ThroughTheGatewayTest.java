@@ -107,7 +107,8 @@ class ThroughTheGatewayTest {
 
     // measured on a site of its own: a site gets at most a message a second, and the warm-up used this one
     String measured = "live-now.example";
-    assertThat(get(tracker.config().string(Setting.TRACKER_PIXEL_PATH) + "?s=" + measured + "&p=/live", "192.0.2.61").statusCode()).isEqualTo(200);
+    assertThat(get(tracker.config().string(Setting.TRACKER_PIXEL_PATH) + "?s=" + measured + "&p=/live&r=https://www.news.example/story",
+      "192.0.2.61").statusCode()).isEqualTo(200);
     JsonObject message = Poll.until(Duration.ofSeconds(10), "the hit of /live on the feed",
       () -> page.received(m -> measured.equals(m.getString("site"))), m -> m != null);
     // how soon is a benchmark's question (timings never go in tests); here: it is pushed, not polled
@@ -115,6 +116,7 @@ class ThroughTheGatewayTest {
     assertThat(LIVE.problems(message)).isEmpty();
     assertThat(message.getLong("views")).isEqualTo(1);
     assertThat(message.getJsonObject("pages")).isEqualTo(new JsonObject().put("/live", 1));
+    assertThat(message.getJsonObject("referrers")).isEqualTo(new JsonObject().put("/live", new JsonObject().put("news.example", 1)));
     assertThat(message.getLong("visitorsNow")).isEqualTo(1);
     page.close();
   }

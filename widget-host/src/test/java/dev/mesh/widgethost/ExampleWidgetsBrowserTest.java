@@ -110,7 +110,7 @@ class ExampleWidgetsBrowserTest {
       .with(Setting.WIDGETS_DIR, widgetsDir.toString()), WidgetHost.verticles());
     base = "http://127.0.0.1:" + Endpoints.httpPort(node, WidgetHostVerticle.SERVICE_NAME);
     manifests = Poll.until(WAIT, "the examples and the template served by the widget-host", ExampleWidgetsBrowserTest::served,
-      m -> m.keySet().containsAll(List.of("sales-table", "sales-chart", "sales-kpis", "hello-widget")));
+      m -> m.keySet().containsAll(List.of("sales-table", "sales-chart", "sales-kpis", "site-traffic", "top-pages", "hello-widget")));
     try (InputStream in = ExampleWidgetsBrowserTest.class.getClassLoader()
       .getResourceAsStream("mesh-examples/sales-table/sales.json")) {
       assertThat(in).as("sales.json in the built examples").isNotNull();
@@ -140,7 +140,7 @@ class ExampleWidgetsBrowserTest {
   void theHostServesEveryExampleWithVersionedUrlsAndOneSchemaPerTopic() throws Exception {
     JsonObject listing = getJson("/api/host/widgets");
     assertThat(listing.getJsonArray("skipped")).as("skipped folders").isEmpty();
-    for (String id : List.of("sales-table", "sales-chart", "sales-kpis")) {
+    for (String id : List.of("sales-table", "sales-chart", "sales-kpis", "site-traffic", "top-pages")) {
       JsonObject manifest = manifests.get(id);
       String module = manifest.getString("module");
       assertThat(module).as(id + " module URL").matches("/w/" + id + "/[^/]+/" + id + "\\.js");
@@ -156,6 +156,17 @@ class ExampleWidgetsBrowserTest {
       JsonObject listens = manifests.get(listener).getJsonArray("listens").getJsonObject(0);
       assertThat(listens.getString("topic")).isEqualTo("row-selected");
       assertThat(listens.getJsonObject("schema")).as(listener + " schema").isEqualTo(rowSelectedSchema());
+    }
+    // the analytics widgets (tested with the tracker, in its module) emit and listen to one page-selected
+    JsonObject pageSelected = manifests.get("top-pages").getJsonArray("emits").getJsonObject(0);
+    assertThat(pageSelected.getString("topic")).isEqualTo("page-selected");
+    for (String id : List.of("site-traffic", "top-pages")) {
+      JsonObject manifest = manifests.get(id);
+      assertThat(manifest.getString("domain")).isEqualTo("web-analytics");
+      for (String side : List.of("emits", "listens")) {
+        assertThat(manifest.getJsonArray(side).getJsonObject(0).getJsonObject("schema")).as(id + " " + side)
+          .isEqualTo(pageSelected.getJsonObject("schema"));
+      }
     }
   }
 

@@ -1,0 +1,528 @@
+// What the web-analytics widgets (site-traffic, top-pages) share: reading the tracker's query API and
+// its live feed, checking what they receive, formatting numbers and times, the site owner's snippet,
+// and a base element that runs the load / live / retry cycle. Each bundle gets its own copy (esbuild
+// inlines it): nothing here is shared at run time but the SDK's one connection.
+
+/** The tracker's live feed: one message per site at most every 750 ms (docs/tracker.md). */
+export const LIVE_ADDRESS = 'mesh.tracker.live';
+
+export const RANGES = [
+  { id: '30m', label: 'Last 30 minutes', previous: 'the 30 minutes before' },
+  { id: '1h', label: 'Last hour', previous: 'the hour before' },
+  { id: '6h', label: 'Last 6 hours', previous: 'the 6 hours before' },
+  { id: '24h', label: 'Last 24 hours', previous: 'the 24 hours before' },
+  { id: '7d', label: 'Last 7 days', previous: 'the 7 days before' },
+  { id: '30d', label: 'Last 30 days', previous: 'the 30 days before' },
+  { id: '90d', label: 'Last 90 days', previous: 'the 90 days before' },
+  { id: '365d', label: 'Last 365 days', previous: 'the 365 days before' },
+];
+export const DEFAULT_RANGE = '24h';
+export const PAGE_SELECTED = 'page-selected';
+
+const SITE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/** The `site` attribute as the API wants it (lower case), or null when absent or not a site id. */
+export function siteOf(value) {
+  const site = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return SITE.test(site) ? site : null;
+}
+
+/** A range the picker offers, else the default: a typo in a layout falls back instead of breaking. */
+export function rangeOf(value) {
+  return RANGES.find((r) => r.id === value) ?? RANGES.find((r) => r.id === DEFAULT_RANGE);
+}
+
+/** The `locale` attribute as Intl wants it: undefined (the browser's) when absent or not a tag. */
+export function localeOf(value) {
+  if (!value) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function isPage(value) {
+  return typeof value === 'string' && value.startsWith('/') && value.length <= 512;
+}
+
+function isCount(value) {
+  return Number.isInteger(value) && value >= 0;
+}
+
+/** `{site, page}` of a `page-selected` payload (page null: all pages), or null when it does not fit. */
+export function readPageSelection(payload) {
+  if (payload === null || typeof payload !== 'object') return null;
+  const site = siteOf(payload.site);
+  if (!site || payload.site !== site) return null;
+  if (payload.page !== null && !isPage(payload.page)) return null;
+  return { site, page: payload.page };
+}
+
+function counts(value, ok) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const map = new Map();
+  for (const [key, n] of Object.entries(value)) {
+    if (!ok(key) || !isCount(n)) return null;
+    map.set(key, n);
+  }
+  return map;
+}
+
+/**
+ * A live message as the contract (tracker-live.schema.json) describes it, with its maps as Maps, or
+ * null: the feed is read by pages, so whatever does not fit is dropped rather than drawn.
+ */
+export function readLive(body) {
+  if (body === null || typeof body !== 'object') return null;
+  const { site, at, views, events, visitorsNow } = body;
+  if (typeof site !== 'string' || !Number.isFinite(at) || !isCount(views) || !isCount(events) || !isCount(visitorsNow)) return null;
+  const pages = counts(body.pages, isPage);
+  if (!pages) return null;
+  const referrers = new Map();
+  for (const [page, sources] of Object.entries(body.referrers ?? {})) {
+    const bySource = isPage(page) ? counts(sources, (s) => s.length <= 253) : null;
+    if (!bySource) return null;
+    referrers.set(page, bySource);
+  }
+  return { site, at, views, events, pages, referrers, visitorsNow };
+}
+
+/** The tracker did not answer (down, restarting, not routed): worth trying again later. */
+export class Unavailable extends Error {}
+
+/**
+ * GET /api/tracker/<path> on the page's origin (the gateway routes it to the tracker's query API),
+ * with the parameters that are not null. Throws Unavailable when the tracker cannot answer, an Error
+ * with the API's message when it refuses the question.
+ */
+export async function api(path, params = {}, signal) {
+  const url = new URL(`/api/tracker/${path}`, location.origin);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined) url.searchParams.set(name, String(value));
+  }
+  let response;
+  try {
+    response = await fetch(url, { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new Unavailable('the tracker cannot be reached');
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // a proxy's error page, or nothing: the status says enough
+  }
+  if (response.ok && body) return body;
+  // 400 is a question the API refuses (a site id it does not take): asking again will not help
+  if (response.status === 400) throw new Error(typeof body?.message === 'string' ? body.message : 'the tracker refused the question');
+  throw new Unavailable(`the tracker answered ${response.status}`);
+}
+
+let collector = null;
+
+/** The collector's paths (`/api/tracker/collector`), asked once per page and bundle. */
+function collectorPaths() {
+  if (!collector) collector = api('collector').catch((e) => { collector = null; throw e; });
+  return collector;
+}
+
+/** The site owner's snippet for `site`, with paths from the tracker's configuration, as plain text. */
+export async function snippets(site) {
+  const paths = await collectorPaths();
+  const origin = location.origin;
+  return {
+    script: `<script defer src="${origin}${paths.script}" data-site="${site}"></script>`,
+    pixel: `<img src="${origin}${paths.pixel}?s=${site}" alt="" width="1" height="1" referrerpolicy="no-referrer-when-downgrade">`,
+  };
+}
+
+// --- numbers and times, in the widget's locale; Intl formatters are costly to make, so kept
+
+const formatters = new Map();
+
+function cached(key, make) {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+export function count(n, locale) {
+  return cached(`n|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(n);
+}
+
+/** Short numbers for chart ticks ("1.2K"). */
+export function compact(n, locale) {
+  return cached(`c|${locale}`, () => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 })).format(n);
+}
+
+/** A signed change as a percentage ("+12.5%", "−40%"). */
+export function percent(ratio, locale) {
+  return cached(`p|${locale}`, () => new Intl.NumberFormat(locale, {
+    style: 'percent', signDisplay: 'exceptZero', maximumFractionDigits: 1,
+  })).format(ratio);
+}
+
+/** The clock time of `ms` ("14:05"), for notes such as "as of". */
+export function clock(ms, locale) {
+  return cached(`t|${locale}`, () => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })).format(ms);
+}
+
+export const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * The label of a bucket starting at `ms`: the time for minutes and hours (with the day when the range
+ * spans several), the date for days. Days are UTC days (the API's buckets), so shown in UTC.
+ */
+export function bucketLabel(ms, bucket, severalDays, locale) {
+  if (bucket === 'day') {
+    return cached(`d|${locale}`, () => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' })).format(ms);
+  }
+  if (severalDays) {
+    return cached(`wh|${locale}`, () => new Intl.DateTimeFormat(locale, { weekday: 'short', hour: 'numeric', minute: '2-digit' })).format(ms);
+  }
+  return clock(ms, locale);
+}
+
+// --- the element every analytics widget builds on
+
+export const baseStyles = new CSSStyleSheet();
+baseStyles.replaceSync(`
+  :host {
+    display: block;
+    box-sizing: border-box;
+    height: 100%;
+    overflow: auto;
+    color: var(--mesh-fg, inherit);
+    background: var(--mesh-bg, transparent);
+    font-size: 0.875rem;
+    font-variant-numeric: tabular-nums;
+  }
+  :host([hidden]) { display: none; }
+  .frame { container-type: inline-size; box-sizing: border-box; min-height: 100%; padding: 0.5rem; display: flex; flex-direction: column; gap: 0.5rem; }
+  .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.75rem; }
+  .bar h2 { flex: 1 1 auto; min-width: 0; margin: 0; font-size: 1em; font-weight: 600; overflow-wrap: anywhere; }
+  .bar h2 small { font-weight: 400; color: var(--mesh-muted, #6b7280); margin-inline-start: 0.35rem; }
+  .live { font-size: 0.75rem; color: var(--mesh-muted, #6b7280); white-space: nowrap; }
+  .live::before { content: '●'; margin-inline-end: 0.25rem; color: var(--mesh-muted, #6b7280); }
+  :host([data-live="open"]) .live::before { color: var(--mesh-positive, #15803d); }
+  select, button { font: inherit; font-size: 0.8125rem; }
+  select { max-width: 100%; }
+  .status { margin: 0.5rem 0.25rem; color: var(--mesh-muted, #6b7280); }
+  .status.problem { color: var(--mesh-negative, #b91c1c); }
+  .status button { margin-inline-start: 0.5rem; }
+  .sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  .empty {
+    margin: 0; padding: 0.75rem; color: var(--mesh-muted, #6b7280);
+    border: 1px dashed var(--mesh-border, #e5e7eb); border-radius: var(--mesh-radius, 8px);
+  }
+  .empty > p { margin: 0 0 0.5rem; }
+  .snippet p { margin: 0.5rem 0 0.25rem; color: var(--mesh-fg, inherit); }
+  .snippet pre {
+    margin: 0; padding: 0.5rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere;
+    font-size: 0.75rem; background: var(--mesh-hover, rgba(127, 127, 127, 0.08)); border-radius: 4px;
+  }
+  details.snippet-box summary { cursor: pointer; color: var(--mesh-muted, #6b7280); font-size: 0.8125rem; }
+  [hidden] { display: none !important; }
+`);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export { el };
+
+/**
+ * Fills `box` with the snippet for `site` (as text, never as markup): the script for pages with
+ * JavaScript, the pixel for those without. Asks the API for the paths the first time.
+ */
+export async function fillSnippet(box, site) {
+  if (box.dataset.site === site) return;
+  box.dataset.site = site;
+  box.replaceChildren(el('p', null, 'Loading the snippet…'));
+  try {
+    const { script, pixel } = await snippets(site);
+    if (box.dataset.site !== site) return;
+    const withScript = el('p', null, 'Paste into every page, before </head> (page path, referrer, screen size; custom events with mesh.track):');
+    const withoutScript = el('p', null, 'Or, without JavaScript (e-mails, <noscript>), this image:');
+    const scriptCode = el('pre', 'code');
+    scriptCode.dataset.snippet = 'script';
+    scriptCode.append(el('code', null, script));
+    const pixelCode = el('pre', 'code');
+    pixelCode.dataset.snippet = 'pixel';
+    pixelCode.append(el('code', null, pixel));
+    box.replaceChildren(withScript, scriptCode, withoutScript, pixelCode);
+  } catch (e) {
+    delete box.dataset.site;
+    box.replaceChildren(el('p', null, `The snippet is not available right now (${e.message}); docs/tracker.md shows it too.`));
+  }
+}
+
+/** A `<select>` of the ranges, labelled for screen readers. */
+export function rangePicker() {
+  const label = el('label', 'range');
+  label.append(el('span', 'sr', 'Time range'));
+  const select = el('select');
+  for (const r of RANGES) {
+    const option = el('option', null, r.label);
+    option.value = r.id;
+    select.append(option);
+  }
+  label.append(select);
+  return label;
+}
+
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * The cycle of an analytics widget: attributes `site`, `range` (and the in-widget picker), `locale`;
+ * an initial load, a new one when the range or site changes; live messages of its site applied as
+ * they come (held while a load runs, then applied on top of it); a load again after the bridge was
+ * down (hits may have been missed); when the tracker does not answer, "analytics unavailable" and
+ * another try after 1 s, 2 s, 4 s… (at most 30 s apart), or at once when the feed shows a sign of
+ * life. Never a load on a timer while things work: new hits are pushed.
+ *
+ * Subclasses implement `load(site, range, signal)` (fetch and keep), `apply(message)` (add a live
+ * message), `isEmpty()`, and `render()`; they own the elements `.status`, `.content`, `select`.
+ * Without a `site` attribute, a choice among the sites with hits.
+ * State for pages and tests: `data-state` = no-site | loading | ready | empty | unavailable | error;
+ * `data-live` = the bridge's status (connecting | open | reconnecting | closed | unavailable).
+ */
+export class AnalyticsElement extends HTMLElement {
+  static observedAttributes = ['site', 'range', 'locale'];
+
+  #picked = null;
+  #pickedSite = null;
+  #abort = null;
+  #held = null;
+  #retryDelay = 0;
+  #retryTimer = null;
+  #liveOff = null;
+  #bridgeWasDown = false;
+
+  /**
+   * The site shown: the `site` attribute, else the one chosen in the widget (null until then, or when
+   * the attribute is not a site id).
+   */
+  get site() {
+    return this.hasAttribute('site') ? siteOf(this.getAttribute('site')) : this.#pickedSite;
+  }
+
+  /** The range shown: the one picked in the widget, else the `range` attribute, else 24 hours. */
+  get range() {
+    return rangeOf(this.#picked ?? this.getAttribute('range'));
+  }
+
+  get locale() {
+    return localeOf(this.getAttribute('locale'));
+  }
+
+  get state() {
+    return this.getAttribute('data-state');
+  }
+
+  /** Call once the shadow root holds `.status`, `.content` and the range `select`. */
+  wire() {
+    const select = this.shadowRoot.querySelector('.bar select');
+    select.addEventListener('change', () => {
+      this.#picked = select.value;
+      this.reload();
+    });
+  }
+
+  connectedCallback() {
+    this.#startLive();
+    this.reload();
+  }
+
+  disconnectedCallback() {
+    // a window closed in the dashboard: no socket handler, timer or request may outlive it
+    this.#liveOff?.();
+    this.#liveOff = null;
+    this.#abort?.abort();
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (!this.isConnected || before === after) return;
+    if (name === 'locale') {
+      if (this.state === 'ready' || this.state === 'empty') this.render();
+      return;
+    }
+    // a layout's new setting wins over what was picked in the widget
+    if (name === 'range') this.#picked = null;
+    if (name === 'site') this.siteChanged();
+    this.reload();
+  }
+
+  /** Another site: subclasses forget what belonged to the old one (a selected page). */
+  siteChanged() {}
+
+  /** Loads what the widget shows for its site and range, and shows it. */
+  async reload() {
+    this.#abort?.abort();
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    const select = this.shadowRoot.querySelector('.bar select');
+    select.value = this.range.id;
+    const site = this.site;
+    for (const node of this.shadowRoot.querySelectorAll('.site')) node.textContent = site ?? '';
+    const abort = new AbortController();
+    this.#abort = abort;
+    if (!site) {
+      this.#held = null;
+      this.#show('loading', 'Loading the sites…');
+      try {
+        const { sites } = await api('sites', {}, abort.signal);
+        if (!abort.signal.aborted) this.#chooseSite(sites.map((s) => s.site));
+      } catch (e) {
+        if (!abort.signal.aborted) this.#failed(e, 'the sites');
+      }
+      return;
+    }
+    this.#held = [];
+    const had = this.state === 'ready' || this.state === 'empty';
+    this.#show('loading', had ? null : 'Loading analytics…');
+    this.shadowRoot.querySelector('.content').setAttribute('aria-busy', 'true');
+    try {
+      await this.load(site, this.range, abort.signal);
+      if (abort.signal.aborted) return;
+      const held = this.#held;
+      this.#held = null;
+      this.#retryDelay = 0;
+      for (const message of held) this.apply(message);
+      this.#show(this.isEmpty() ? 'empty' : 'ready', null);
+      this.render();
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      this.#held = null;
+      this.#failed(e, site);
+    } finally {
+      if (this.#abort === abort) this.shadowRoot.querySelector('.content').removeAttribute('aria-busy');
+    }
+  }
+
+  #failed(e, what) {
+    if (e instanceof Unavailable) {
+      this.#retryDelay = Math.min(this.#retryDelay ? this.#retryDelay * 2 : RETRY_FIRST_MS, RETRY_MAX_MS);
+      this.#show('unavailable', `Analytics unavailable: ${e.message}. Trying again…`, true);
+      this.#retryTimer = setTimeout(() => this.reload(), this.#retryDelay);
+    } else {
+      this.#show('error', `Analytics cannot show ${what}: ${e.message}`, true);
+    }
+  }
+
+  /** No `site` attribute: a choice among the sites with hits (kept in this page only). */
+  #chooseSite(sites) {
+    this.#show('no-site', null);
+    const status = this.shadowRoot.querySelector('.status');
+    status.hidden = false;
+    status.removeAttribute('role');
+    const hint = 'To keep the choice, set the "site" attribute in the window\'s settings.';
+    if (sites.length === 0) {
+      status.replaceChildren(el('span', null, `No site has sent hits yet. Set the "site" attribute in the window's settings (e.g. shop.example): the widget then shows the snippet to paste into the site's pages.`));
+      return;
+    }
+    const label = el('label');
+    label.append(el('span', null, 'Site: '));
+    const select = el('select');
+    select.append(Object.assign(el('option', null, 'Choose a site…'), { value: '' }));
+    for (const site of sites) select.append(Object.assign(el('option', null, site), { value: site }));
+    select.addEventListener('change', () => {
+      if (!select.value) return;
+      this.#pickedSite = select.value;
+      this.siteChanged();
+      this.reload();
+    });
+    label.append(select);
+    status.replaceChildren(label, el('p', 'hint', hint));
+  }
+
+  #show(state, message, problem = false) {
+    this.setAttribute('data-state', state);
+    const status = this.shadowRoot.querySelector('.status');
+    status.classList.toggle('problem', problem);
+    status.setAttribute('role', problem ? 'alert' : 'status');
+    if (message) {
+      status.replaceChildren(el('span', null, message));
+      if (state === 'unavailable' || state === 'error') {
+        const again = el('button', null, 'Try again');
+        again.type = 'button';
+        again.addEventListener('click', () => {
+          this.#retryDelay = 0;
+          this.reload();
+        });
+        status.append(again);
+      }
+    }
+    status.hidden = !message;
+    // the last numbers stay in sight while a new range loads; a problem replaces them
+    const keep = state === 'ready' || state === 'empty' || (state === 'loading' && !message);
+    this.shadowRoot.querySelector('.content').hidden = !keep;
+  }
+
+  #startLive() {
+    if (this.#liveOff) return;
+    let stopped = false;
+    let off = () => {};
+    this.#liveOff = () => {
+      stopped = true;
+      off();
+    };
+    this.setAttribute('data-live', 'connecting');
+    // the gateway's SDK, from the page's origin and never bundled (build.mjs keeps it external), so that
+    // every widget of the page shares its one bridge connection, as the dashboard does
+    import('/sdk/mesh.js').then((sdk) => {
+      if (stopped) return;
+      const unwatch = sdk.watch(LIVE_ADDRESS, (body) => this.#onLive(body));
+      const unstatus = sdk.onStatus((status) => this.#onBridge(status));
+      off = () => {
+        unwatch();
+        unstatus();
+      };
+    }).catch(() => {
+      // no SDK (a page without the gateway): the numbers still load, they just do not move
+      if (!stopped) this.setAttribute('data-live', 'unavailable');
+    });
+  }
+
+  #onBridge(status) {
+    this.setAttribute('data-live', status);
+    if (status === 'reconnecting') this.#bridgeWasDown = true;
+    if (status === 'open' && this.#bridgeWasDown) {
+      // hits pushed while the bridge was down are lost to this page: read the numbers again
+      this.#bridgeWasDown = false;
+      if (this.site) this.reload();
+    }
+  }
+
+  #onLive(body) {
+    const message = readLive(body);
+    if (!message || message.site !== this.site) return;
+    if (this.#held) {
+      this.#held.push(message);
+    } else if (this.state === 'unavailable') {
+      // the tracker's feed is back: likely the API too
+      this.#retryDelay = 0;
+      this.reload();
+    } else if (this.state === 'ready' || this.state === 'empty') {
+      this.apply(message);
+      this.setAttribute('data-state', this.isEmpty() ? 'empty' : 'ready');
+      this.render();
+    }
+  }
+
+  /** Publishes a cross-widget event the way the dashboard expects it. */
+  publish(topic, payload) {
+    this.dispatchEvent(new CustomEvent('mesh:publish', { bubbles: true, composed: true, detail: { topic, payload } }));
+  }
+}
