@@ -2,6 +2,7 @@
 // its live feed, checking what they receive, formatting numbers and times, the site owner's snippet,
 // and a base element that runs the load / live / retry cycle. Each bundle gets its own copy (esbuild
 // inlines it): nothing here is shared at run time but the SDK's one connection.
+import { cached } from './formatters.js';
 
 /** The tracker's live feed: one message per site at most every 750 ms (docs/tracker.md). */
 export const LIVE_ADDRESS = 'mesh.tracker.live';
@@ -138,18 +139,7 @@ export async function snippets(site) {
   };
 }
 
-// --- numbers and times, in the widget's locale; Intl formatters are costly to make, so kept
-
-const formatters = new Map();
-
-function cached(key, make) {
-  let f = formatters.get(key);
-  if (!f) {
-    f = make();
-    formatters.set(key, f);
-  }
-  return f;
-}
+// --- numbers and times, in the widget's locale
 
 export function count(n, locale) {
   return cached(`n|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(n);
@@ -307,6 +297,17 @@ export class AnalyticsElement extends HTMLElement {
   #retryTimer = null;
   #liveOff = null;
   #bridgeWasDown = false;
+  #page = null; // the page narrowed to, or null for all pages
+
+  constructor() {
+    super();
+    this.addEventListener('mesh:event', (e) => {
+      if (e.detail?.topic !== PAGE_SELECTED) return;
+      // any widget may publish the topic: a payload that does not fit, or another site's, is ignored
+      const selection = readPageSelection(e.detail.payload);
+      if (selection && selection.site === this.site) this.narrow(selection.page);
+    });
+  }
 
   /**
    * The site shown: the `site` attribute, else the one chosen in the widget (null until then, or when
@@ -327,6 +328,24 @@ export class AnalyticsElement extends HTMLElement {
 
   get state() {
     return this.getAttribute('data-state');
+  }
+
+  /** The page the widget is narrowed to, or null for all pages; also reflected as `data-page`. */
+  get page() {
+    return this.#page;
+  }
+
+  /** Narrows what the widget shows to `page` (null: all pages), asking the API again. */
+  narrow(page) {
+    if (page === this.#page) return;
+    this.#setPage(page);
+    this.reload();
+  }
+
+  #setPage(page) {
+    this.#page = page;
+    if (page) this.setAttribute('data-page', page);
+    else this.removeAttribute('data-page');
   }
 
   /** Call once the shadow root holds `.status`, `.content` and the range `select`. */
@@ -360,12 +379,10 @@ export class AnalyticsElement extends HTMLElement {
     }
     // a layout's new setting wins over what was picked in the widget
     if (name === 'range') this.#picked = null;
-    if (name === 'site') this.siteChanged();
+    // a page selected on another site means nothing here
+    if (name === 'site') this.#setPage(null);
     this.reload();
   }
-
-  /** Another site: subclasses forget what belonged to the old one (a selected page). */
-  siteChanged() {}
 
   /** Loads what the widget shows for its site and range, and shows it. */
   async reload() {
@@ -440,7 +457,7 @@ export class AnalyticsElement extends HTMLElement {
     select.addEventListener('change', () => {
       if (!select.value) return;
       this.#pickedSite = select.value;
-      this.siteChanged();
+      this.#setPage(null);
       this.reload();
     });
     label.append(select);

@@ -1,5 +1,6 @@
 // Helpers shared by the sales examples. Each bundle gets its own copy (esbuild inlines it), so the
 // widgets stay independent: nothing here is global or shared at run time.
+import { cached } from './formatters.js';
 
 /**
  * The `row-selected` payload if it has the shape the manifests' schema describes, else null: a
@@ -28,17 +29,6 @@ export function sum(values) {
   return values.reduce((a, b) => a + b, 0);
 }
 
-// Intl formatters are costly to create and every render would otherwise build new ones.
-const formatters = new Map();
-
-function cached(key, make) {
-  let f = formatters.get(key);
-  if (!f) {
-    f = make();
-    formatters.set(key, f);
-  }
-  return f;
-}
 
 /**
  * An amount: whole currency units ("€1,234,567"), `short` for table cells ("€1.2M", always one decimal

@@ -4,7 +4,7 @@
 import { CategoryScale, Chart, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import {
   AnalyticsElement, BUCKET_MS, PAGE_SELECTED, api, baseStyles, bucketLabel, clock, compact, count, el, fillSnippet,
-  percent, rangePicker, readPageSelection,
+  percent, rangePicker,
 } from '../shared/analytics.js';
 
 // only what a line chart needs, so that the rest of Chart.js stays out of the bundle
@@ -66,7 +66,6 @@ template.innerHTML = `
 </div>`;
 
 class MeshSiteTraffic extends AnalyticsElement {
-  #page = null; // the page narrowed to, or null for all pages
   #data = null; // {bucket, points: [{t, views, visitors}], views, visitors, previous, now, at}
   #chart = null;
   #rollTimer = null;
@@ -80,23 +79,12 @@ class MeshSiteTraffic extends AnalyticsElement {
     this.wire();
     root.querySelector('.all').addEventListener('click', () => {
       const site = this.site;
-      this.#narrow(null);
+      this.narrow(null);
       if (site) this.publish(PAGE_SELECTED, { site, page: null });
     });
     root.querySelector('details').addEventListener('toggle', (e) => {
       if (e.target.open && this.site) fillSnippet(e.target.querySelector('.snippet'), this.site);
     });
-    this.addEventListener('mesh:event', (e) => {
-      if (e.detail?.topic !== PAGE_SELECTED) return;
-      // any widget may publish the topic: a payload that does not fit, or another site's, is ignored
-      const selection = readPageSelection(e.detail.payload);
-      if (selection && selection.site === this.site) this.#narrow(selection.page);
-    });
-  }
-
-  /** The page the numbers are narrowed to, or null; also reflected as `data-page`. */
-  get page() {
-    return this.#page;
   }
 
   /** What the headline shows: `{views, visitors, visitorsNow}` (null before the first load). */
@@ -118,21 +106,8 @@ class MeshSiteTraffic extends AnalyticsElement {
     this.#chart = null;
   }
 
-  siteChanged() {
-    this.#page = null;
-    this.removeAttribute('data-page');
-  }
-
-  #narrow(page) {
-    if (page === this.#page) return;
-    this.#page = page;
-    if (page) this.setAttribute('data-page', page);
-    else this.removeAttribute('data-page');
-    this.reload();
-  }
-
   async load(site, range, signal) {
-    const question = { range: range.id, page: this.#page };
+    const question = { range: range.id, page: this.page };
     const [series, summary, now] = await Promise.all([
       api(`sites/${site}/timeseries`, question, signal),
       api(`sites/${site}/summary`, question, signal),
@@ -147,7 +122,7 @@ class MeshSiteTraffic extends AnalyticsElement {
       now: now.visitors,
       at: Date.now(),
       range,
-      page: this.#page,
+      page: this.page,
     };
     this.#scheduleRoll();
   }

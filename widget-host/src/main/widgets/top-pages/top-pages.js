@@ -2,7 +2,7 @@
 // ({site, page}), which narrows the traffic chart (this widget's sources too); selecting it again
 // publishes {site, page: null}: all pages again.
 import {
-  AnalyticsElement, PAGE_SELECTED, api, baseStyles, count, el, fillSnippet, rangePicker, readPageSelection,
+  AnalyticsElement, PAGE_SELECTED, api, baseStyles, count, el, fillSnippet, rangePicker,
 } from '../shared/analytics.js';
 
 const TAG = 'mesh-top-pages';
@@ -81,7 +81,6 @@ function numberCell(text, className, title) {
 class MeshTopPages extends AnalyticsElement {
   static observedAttributes = [...AnalyticsElement.observedAttributes, 'limit'];
 
-  #selected = null;
   #data = null; // {pages: Map page → {views, visitors}, pagesFull, sources: Map → {views}, sourcesFull, page, range}
 
   constructor() {
@@ -94,20 +93,11 @@ class MeshTopPages extends AnalyticsElement {
     root.querySelector('table.pages tbody').addEventListener('click', (e) => {
       const row = e.target.closest('tr[data-page]');
       if (!row || !this.site) return;
-      const page = row.dataset.page === this.#selected ? null : row.dataset.page;
-      this.#select(page);
+      const page = row.dataset.page === this.page ? null : row.dataset.page;
+      // the sources of the page are another question for the API; the pages stay in sight meanwhile
+      this.narrow(page);
       this.publish(PAGE_SELECTED, { site: this.site, page });
     });
-    this.addEventListener('mesh:event', (e) => {
-      if (e.detail?.topic !== PAGE_SELECTED) return;
-      const selection = readPageSelection(e.detail.payload);
-      if (selection && selection.site === this.site) this.#select(selection.page);
-    });
-  }
-
-  /** The selected page, or null; also reflected as `data-page`. */
-  get page() {
-    return this.#selected;
   }
 
   /** The rows shown: `[{page, views, visitors}]` (visitors null where unknown until the next load). */
@@ -128,22 +118,8 @@ class MeshTopPages extends AnalyticsElement {
     super.attributeChangedCallback(name, before, after);
   }
 
-  siteChanged() {
-    this.#selected = null;
-    this.removeAttribute('data-page');
-  }
-
-  #select(page) {
-    if (page === this.#selected) return;
-    this.#selected = page;
-    if (page) this.setAttribute('data-page', page);
-    else this.removeAttribute('data-page');
-    // the sources of the page are another question for the API; the pages stay in sight meanwhile
-    this.reload();
-  }
-
   async load(site, range, signal) {
-    const page = this.#selected;
+    const page = this.page;
     const [pages, referrers] = await Promise.all([
       api(`sites/${site}/pages`, { range: range.id, limit: FETCHED }, signal),
       api(`sites/${site}/referrers`, { range: range.id, page, limit: FETCHED }, signal),
@@ -209,13 +185,13 @@ class MeshTopPages extends AnalyticsElement {
     const rows = this.#top(data.pages).map(([page, v]) => {
       const tr = el('tr');
       tr.dataset.page = page;
-      tr.setAttribute('aria-selected', String(page === this.#selected));
+      tr.setAttribute('aria-selected', String(page === this.page));
       const th = el('th');
       th.scope = 'row';
       const button = el('button', null, page);
       button.type = 'button';
       button.title = page;
-      button.setAttribute('aria-pressed', String(page === this.#selected));
+      button.setAttribute('aria-pressed', String(page === this.page));
       th.append(button);
       tr.append(th, numberCell(count(v.views, locale), 'n'),
         v.visitors === null
