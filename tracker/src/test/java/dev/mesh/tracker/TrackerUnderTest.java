@@ -163,6 +163,10 @@ final class TrackerUnderTest implements AutoCloseable {
 
   /** Waits until the projection version the API answers from has applied the whole topic. */
   void awaitCaughtUp() {
+    // the pixel answers before its hit reaches Kafka: first every accepted hit acknowledged (or dropped)
+    Poll.until(WAIT, "every accepted hit acknowledged by Kafka", () ->
+      counter(TrackerMetrics.RECEIVED, "outcome", "accepted")
+        <= counter(TrackerMetrics.PUBLISHED) + counter(TrackerMetrics.DROPPED));
     Poll.until(WAIT, "the active projection caught up with " + topic(), () -> {
       JsonObject status = query("/api/tracker/projections");
       return status.getJsonArray("versions").stream().map(JsonObject.class::cast)
