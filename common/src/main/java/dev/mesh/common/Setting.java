@@ -61,7 +61,10 @@ public enum Setting {
   TRACKER_BUFFER_HITS("MESH_TRACKER_BUFFER_HITS", "10000", "Hits a tracker instance keeps while Kafka is unreachable (or slow); beyond that new hits are dropped and counted."),
   TRACKER_PROJECTIONS("MESH_TRACKER_PROJECTIONS", "1", "Comma-separated projection versions this instance builds from the topic, e.g. `1,2` while version 2 is rebuilt beside version 1."),
   TRACKER_ACTIVE_PROJECTION("MESH_TRACKER_ACTIVE_PROJECTION", "1", "Projection version the query API answers from."),
-  TRACKER_QUERY_BACKEND("MESH_TRACKER_QUERY_BACKEND", "postgres", "Where the query API reads: `postgres` (the projections).");
+  TRACKER_QUERY_BACKEND("MESH_TRACKER_QUERY_BACKEND", "postgres", "Where the query API reads: `postgres` (the projections) or `pinot` (the real-time table fed by the same topic)."),
+  PINOT_BROKER_URL("MESH_PINOT_BROKER_URL", "http://127.0.0.1:8099", "Pinot broker base URL, whose SQL endpoint (`/query/sql`) the `pinot` query backend asks."),
+  PINOT_CONTROLLER_URL("MESH_PINOT_CONTROLLER_URL", "http://127.0.0.1:9000", "Pinot controller base URL, where `pinot-setup` creates the schema and the real-time table."),
+  PINOT_TABLE("MESH_PINOT_TABLE", "mesh_hits", "Name of the Pinot schema and real-time table of the hits.");
 
   private final String key;
   private final String defaultValue;
