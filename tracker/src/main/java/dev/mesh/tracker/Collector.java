@@ -41,7 +41,7 @@ final class Collector {
   static final int MAX_NAME = 100;
   static final int MAX_PROPS = 30;
   static final int MAX_PROP_VALUE = 500;
-  private static final Pattern SCREEN = Pattern.compile("^[0-9]{1,5}x[0-9]{1,5}$");
+  static final Pattern SCREEN = Pattern.compile("^[0-9]{1,5}x[0-9]{1,5}$");
 
   private final Sites sites;
   private final Salts salts;

@@ -146,11 +146,13 @@ public final class CollectorVerticle extends MeshVerticle {
       metrics.received(Collector.Outcome.INVALID);
       return;
     }
-    JsonArray problems = beaconContract.problems(body);
-    if (!problems.isEmpty()) {
-      metrics.received(Collector.Outcome.INVALID);
-      HttpErrors.send(ctx, 400, "Invalid beacon: " + Contract.describe(problems), problems);
-      return;
+    if (!ContractFastPath.isPlainBeacon(body)) {
+      JsonArray problems = beaconContract.problems(body);
+      if (!problems.isEmpty()) {
+        metrics.received(Collector.Outcome.INVALID);
+        HttpErrors.send(ctx, 400, "Invalid beacon: " + Contract.describe(problems), problems);
+        return;
+      }
     }
     Collector.Result result = accept(collector.beacon(body, client(ctx)));
     switch (result.outcome()) {

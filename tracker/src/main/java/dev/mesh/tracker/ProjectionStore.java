@@ -164,7 +164,7 @@ final class ProjectionStore {
     }
     try {
       JsonObject hit = new JsonObject(value);
-      return hitContract.problems(hit).isEmpty() ? hit : null;
+      return ContractFastPath.isPlainHit(hit) || hitContract.problems(hit).isEmpty() ? hit : null;
     } catch (DecodeException e) {
       return null;
     }

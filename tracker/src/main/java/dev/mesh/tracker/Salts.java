@@ -54,10 +54,15 @@ final class Salts {
       .map(rows -> {
         byDay.keySet().removeIf(day -> day.isBefore(today));
         for (Row row : rows) {
-          byDay.put(row.getLocalDate("day"), mac(row.getBuffer("salt").getBytes()));
+          use(row.getLocalDate("day"), row.getBuffer("salt").getBytes());
         }
         return null;
       });
+  }
+
+  /** Hashes the visitors of {@code day} under {@code salt} from now on. */
+  void use(LocalDate day, byte[] salt) {
+    byDay.put(day, mac(salt));
   }
 
   /**
