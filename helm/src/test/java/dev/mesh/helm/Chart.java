@@ -27,9 +27,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The chart under test, driven through helm-java (Helm's own Go code as a native library), and its
@@ -90,8 +92,60 @@ final class Chart {
     return render(List.of(valuesFiles), Map.of());
   }
 
+  /**
+   * helm-java's template leaves hook objects out (like `helm template --no-hooks`). This renders a
+   * copy of the chart whose hooks are plain objects: their annotations say {@value #HOOK} instead of
+   * helm.sh/hook, so the Job and the test Pod can be checked like the rest.
+   */
+  static Rendered renderWithHooks(String... valuesFiles) {
+    return new Rendered(parse(template(HOOKS_AS_OBJECTS.get(), List.of(valuesFiles), Map.of())));
+  }
+
+  static final String HOOK = "test.mesh.dev/hook";
+
+  private static final java.util.function.Supplier<Path> HOOKS_AS_OBJECTS = new java.util.function.Supplier<>() {
+    private Path copy;
+
+    @Override
+    public synchronized Path get() {
+      if (copy == null) {
+        try {
+          Path target = Path.of(System.getProperty("mesh.build", "target"), "chart-hooks-as-objects", "mesh");
+          copyChart(target);
+          try (Stream<Path> templates = Files.walk(target.resolve("templates"))) {
+            for (Path file : templates.filter(Files::isRegularFile).toList()) {
+              Files.writeString(file, Files.readString(file).replace("helm.sh/hook", HOOK));
+            }
+          }
+          copy = target;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return copy;
+    }
+  };
+
+  /** A copy of the chart, to change a file of it in a test. */
+  static void copyChart(Path target) throws IOException {
+    try (Stream<Path> files = Files.walk(DIR)) {
+      for (Path source : files.toList()) {
+        Path destination = target.resolve(DIR.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(destination);
+        } else {
+          Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
   static String template(List<String> valuesFiles, Map<String, Object> set) {
-    TemplateCommand command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+    return template(DIR, valuesFiles, set);
+  }
+
+  static String template(Path chart, List<String> valuesFiles, Map<String, Object> set) {
+    TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE)
       .withKubeVersion(KUBE_VERSION);
     valuesFiles.forEach(file -> command.withValuesFile(VALUES.resolve(file)));
     set.forEach(command::set);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +27,7 @@ class ChartLintTest {
 
   @Test
   void lintFailsOnAMisspeltValue(@TempDir Path copy) throws IOException {
-    copyChart(copy);
+    Chart.copyChart(copy);
     // "replica" for "replicas": Helm would ignore it silently without the schema
     Files.writeString(copy.resolve("values.yaml"), "\ngatewy:\n  replicas: 3\n", StandardOpenOption.APPEND);
 
@@ -61,18 +60,5 @@ class ChartLintTest {
       .hasMessageContaining("kafka.bootstrap is required");
     assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("pinot.setupJob.enabled", true)))
       .hasMessageContaining("pinot.controllerUrl is required");
-  }
-
-  private static void copyChart(Path target) throws IOException {
-    try (Stream<Path> files = Files.walk(Chart.DIR)) {
-      for (Path source : files.toList()) {
-        Path destination = target.resolve(Chart.DIR.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(destination);
-        } else {
-          Files.copy(source, destination);
-        }
-      }
-    }
   }
 }
