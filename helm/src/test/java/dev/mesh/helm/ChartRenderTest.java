@@ -415,6 +415,21 @@ class ChartRenderTest {
   }
 
   @Test
+  void theInstallNotesTellHowToReachTheGatewayAndWarnAboutAMissingToken() {
+    String notes = new com.marcnuri.helm.Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+      .withKubeVersion(Chart.KUBE_VERSION).dryRun().clientOnly()
+      .withValuesFile(Chart.VALUES.resolve("existing-secrets.yaml")).call().getOutput();
+    assertThat(notes).contains("port-forward svc/" + external.named(Service.class, "mesh-gateway").getMetadata().getName())
+      .contains("helm test " + Chart.RELEASE).doesNotContain("no registry token");
+
+    String withoutToken = new com.marcnuri.helm.Helm(Chart.DIR).install().withName(Chart.RELEASE)
+      .withNamespace(Chart.NAMESPACE).withKubeVersion(Chart.KUBE_VERSION).dryRun().clientOnly()
+      .withValuesFile(Chart.VALUES.resolve("external.yaml")).set("registry.token", "")
+      .set("ingress.enabled", true).set("ingress.host", "dashboards.example.com").call().getOutput();
+    assertThat(withoutToken).contains("no registry token").contains("http://dashboards.example.com/");
+  }
+
+  @Test
   void everyObjectCarriesTheStandardLabels() {
     for (HasMetadata object : Chart.render("external.yaml", "pinot.yaml", "sidecar.yaml", "ingress-hpa.yaml",
       "layouts.yaml", "network-policy.yaml").objects()) {
