@@ -15,6 +15,10 @@ import io.vertx.sqlclient.Pool;
  */
 public final class Health {
 
+  /** Paths of the health routes; the Helm chart's probes ask them (its tests check). */
+  public static final String LIVE_PATH = "/health/live";
+  public static final String READY_PATH = "/health/ready";
+
   private final Vertx vertx;
   private final HealthChecks readiness;
 
@@ -45,8 +49,8 @@ public final class Health {
 
   public void mount(Router router) {
     HealthChecks liveness = HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    router.get(LIVE_PATH).handler(HealthCheckHandler.createWithHealthChecks(liveness));
+    router.get(READY_PATH).handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(MeshNode.of(vertx).meterRegistry()));
   }
 }

@@ -20,6 +20,8 @@ import java.util.logging.LogManager;
 public final class ServiceMain {
 
   private static final System.Logger LOG = System.getLogger(ServiceMain.class.getName());
+  /** How long a stopping service may take to leave; the chart's terminationGracePeriodSeconds exceeds it. */
+  public static final int STOP_SECONDS = 20;
 
   private ServiceMain() {
   }
@@ -54,7 +56,7 @@ public final class ServiceMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       shutdownNote(service + " stopping");
       try {
-        node.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        node.close().toCompletionStage().toCompletableFuture().get(STOP_SECONDS, TimeUnit.SECONDS);
         shutdownNote(service + " stopped");
       } catch (Exception e) {
         shutdownNote(service + " did not stop cleanly: " + e.getMessage());
