@@ -27,8 +27,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The collector, on the tracker's port (reached through the gateway): the pixel, the JSON beacon and
@@ -207,13 +205,23 @@ public final class CollectorVerticle extends MeshVerticle {
   }
 
   static String clientAddress(String forwarded, int proxyHops, String peer) {
-    if (forwarded != null) {
-      List<String> entries = Arrays.stream(forwarded.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
-      if (!entries.isEmpty()) {
-        return entries.get(Math.max(0, entries.size() - proxyHops));
+    if (forwarded == null) {
+      return peer;
+    }
+    // counted from the end, skipping empty entries; the first entry when there are fewer than the hops
+    String[] entries = forwarded.split(",");
+    String earliest = null;
+    int counted = 0;
+    for (int i = entries.length - 1; i >= 0; i--) {
+      String entry = entries[i].trim();
+      if (!entry.isEmpty()) {
+        earliest = entry;
+        if (++counted == proxyHops) {
+          return entry;
+        }
       }
     }
-    return peer;
+    return earliest != null ? earliest : peer;
   }
 
   /** The tracking script, with the beacon's path written in; cached by browsers for an hour. */
