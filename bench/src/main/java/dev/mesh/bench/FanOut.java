@@ -192,12 +192,12 @@ public final class FanOut {
     // publish on a 1 ms tick, each message due at start + n / rate
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
-    long end = measureFrom + duration.toNanos();
+    AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE); // the end of the measured window
     AtomicLong publishedPublic = new AtomicLong();
     AtomicLong publishedSession = new AtomicLong();
     vertx.setPeriodic(1, id -> {
       long now = System.nanoTime();
-      if (now >= end) {
+      if (now >= stopAt.get()) {
         vertx.cancelTimer(id);
         return;
       }
@@ -218,6 +218,7 @@ public final class FanOut {
     long sentPublicBefore = publishedPublic.get();
     long sentSessionBefore = publishedSession.get();
     Thread.sleep(duration.toMillis());
+    stopAt.set(System.nanoTime()); // nothing is published after the window
     double cpu = serverPid > 0 ? Report.cpuSeconds(serverPid) - cpuBefore : Double.NaN;
     long sentPublic = publishedPublic.get() - sentPublicBefore;
     long sentSession = publishedSession.get() - sentSessionBefore;
