@@ -83,8 +83,8 @@ for n in "${counts[@]}"; do
 done
 
 echo
-echo "| server | clients | deliveries/s | received | server CPU s | deliveries per CPU-s | p50 ms | p99 ms | p99.9 ms | max ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| server | clients | offered deliveries/s | delivered/s | window's messages received | server CPU s | deliveries per CPU-s | p50 ms | p99 ms | p99.9 ms | max ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
