@@ -230,6 +230,7 @@ public final class FanOut {
     // message published in it has arrived, or nothing arrived for 5 s (lost), and CPU and deliveries
     // are counted over that whole span
     long last = -1;
+    double cpuAtProgress = serverPid > 0 ? Report.cpuSeconds(serverPid) : Double.NaN;
     long quietSince = System.nanoTime();
     long giveUp = quietSince + 120_000_000_000L;
     while (deliveries.get() < expected && System.nanoTime() - quietSince < 5_000_000_000L && System.nanoTime() < giveUp) {
@@ -237,10 +238,12 @@ public final class FanOut {
       if (deliveries.get() != last) {
         last = deliveries.get();
         quietSince = System.nanoTime();
+        cpuAtProgress = serverPid > 0 ? Report.cpuSeconds(serverPid) : Double.NaN;
       }
     }
     long windowEnd = deliveries.get() < expected ? quietSince : System.nanoTime();
-    double cpu = serverPid > 0 ? Report.cpuSeconds(serverPid) - cpuBefore : Double.NaN;
+    // when messages were lost, the span ends at the last arrival, not after the quiet wait
+    double cpu = (deliveries.get() < expected ? cpuAtProgress : serverPid > 0 ? Report.cpuSeconds(serverPid) : Double.NaN) - cpuBefore;
     long delivered = deliveries.get();
     double span = (windowEnd - measuring.get()) / 1e9;
     long all = received.get();
