@@ -46,10 +46,11 @@ public final class GatewayVerticle extends MeshVerticle {
     routeToServices(router, directory);
     identities.mount(router);
     layouts.mount(router);
-    SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES, Addresses.TRACKER_LIVE), node.meterRegistry());
+    Future<Void> bridge = SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES, Addresses.TRACKER_LIVE),
+      node.meterRegistry());
     router.route("/*").handler(pageHeaders(contentSecurityPolicy(settings.flag(Setting.CSP_INLINE_STYLES))));
     router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
-    return Future.all(directory.refresh(), layouts.start())
+    return Future.all(directory.refresh(), layouts.start(), bridge)
       .compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
   }
 

@@ -3,8 +3,10 @@ package dev.mesh.gateway.bridge;
 import dev.mesh.common.Addresses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -37,6 +39,12 @@ import java.util.regex.Pattern;
  * in a header). Every event a page publishes is also published, with its scope, on
  * {@link #SESSION_EVENTS}, so server-side verticles can react and answer on the scope's addresses.
  * Origins are checked, addresses, handlers and messages bounded, and every refusal counted.
+ * <p>
+ * A page listening to a feed is registered on this gateway's relay of it ({@code mesh.bridge.feed.<feed>}),
+ * which one cluster-wide consumer per feed fills with local-only publishes. Were every socket a consumer
+ * of the feed itself, each of them would be a registration in the cluster's subscription map, which
+ * every publisher reads on every message: 10 000 listening pages made each change feed message fetch
+ * and serialise 10 000 entries (docs/benchmarks.md, bridge fan-out).
  */
 public final class SessionBridge implements Handler<BridgeEvent> {
 
@@ -50,6 +58,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   static final int MAX_ADDRESS_LENGTH = 200;
   private static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9._:-]{0,127}$");
   private static final String SCOPED = "mesh\\.session\\.[0-9a-f-]{36}\\.[a-z0-9][a-z0-9._:-]{0,127}";
+  static final String FEED_RELAY_PREFIX = "mesh.bridge.feed.";
   private static final Pattern SERVICE = Pattern.compile("^" + Pattern.quote(Addresses.PAGE_SERVICES_PREFIX) + "[a-z0-9][a-z0-9._:-]{0,127}$");
 
   private final Vertx vertx;
@@ -64,20 +73,35 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     this.meters = meters;
   }
 
-  /** Mounts the bridge on the router, exposing the given feeds to pages (read only). */
-  public static void mount(Router router, Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
+  /**
+   * Mounts the bridge on the router, exposing the given feeds to pages (read only); completes once this
+   * gateway relays them.
+   */
+  public static Future<Void> mount(Router router, Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
     SessionBridge bridge = new SessionBridge(vertx, exposedFeeds, meters);
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .setMaxAddressLength(MAX_ADDRESS_LENGTH)
       .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET)
       .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
-      .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
-    exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(feed)));
+      .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()));
+    options.addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
+    exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(relay(feed))));
     // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read.
     // POST only: a WebSocket upgrade (a GET) must reach SockJS with its request unread.
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, bridge));
+    return Future.all(exposedFeeds.stream().map(feed -> relayFeed(vertx, feed)).toList()).mapEmpty();
+  }
+
+  /** One consumer of the feed for this gateway, handing each message to its pages' sockets here. */
+  private static Future<Void> relayFeed(Vertx vertx, String feed) {
+    String relay = relay(feed);
+    return vertx.eventBus().consumer(feed, message -> vertx.eventBus().publish(relay, message.body(),
+      new DeliveryOptions().setLocalOnly(true).setHeaders(message.headers()))).completion();
+  }
+
+  private static String relay(String feed) {
+    return FEED_RELAY_PREFIX + feed;
   }
 
   /** How many sockets are open now. */
@@ -127,9 +151,15 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       return;
     }
     if (event.type() == BridgeEventType.REGISTER || event.type() == BridgeEventType.UNREGISTER) {
-      // the bridge itself unregisters a closing socket's handlers, by their scoped address
-      boolean ownCleanUp = event.type() == BridgeEventType.UNREGISTER && address.startsWith(SERVER_PREFIX + scope + ".");
-      if (exposedFeeds.contains(address) || ownCleanUp) {
+      if (exposedFeeds.contains(address)) {
+        raw.put("address", relay(address));
+        event.complete(true);
+        return;
+      }
+      // the bridge itself unregisters a closing socket's handlers, by their scoped or relay address
+      boolean ownCleanUp = event.type() == BridgeEventType.UNREGISTER
+        && (address.startsWith(SERVER_PREFIX + scope + ".") || isRelayOfAFeed(address));
+      if (ownCleanUp) {
         event.complete(true);
         return;
       }
@@ -173,8 +203,14 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     String own = scope == null ? null : SERVER_PREFIX + scope + ".";
     if (own != null && address.startsWith(own)) {
       raw.put("address", CLIENT_PREFIX + address.substring(own.length()));
+    } else if (isRelayOfAFeed(address)) {
+      raw.put("address", address.substring(FEED_RELAY_PREFIX.length()));
     }
     event.complete(true);
+  }
+
+  private boolean isRelayOfAFeed(String address) {
+    return address.startsWith(FEED_RELAY_PREFIX) && exposedFeeds.contains(address.substring(FEED_RELAY_PREFIX.length()));
   }
 
   private void refuse(BridgeEvent event, String reason) {

@@ -12,8 +12,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -154,6 +158,27 @@ class SessionBridgeTest {
   void theTrackerLiveFeedIsExposedForReadingOnly() {
     // published by the tracker on another member, as it does for each site's new hits
     exposedForReadingOnly(Addresses.TRACKER_LIVE, new JsonObject().put("site", "shop.example").put("views", 1));
+  }
+
+  @Test
+  void manyPagesOnAFeedAreOneSubscriptionInTheCluster() {
+    List<Client> pages = IntStream.range(0, 20).mapToObj(i -> Client.connect(null)).toList();
+    pages.forEach(page -> {
+      page.send("register", Addresses.REGISTRY_CHANGES, null);
+      page.ping();
+    });
+    JsonObject change = new JsonObject().put("type", "registered").put("id", "fan-out");
+    Poll.until(WAIT, "the change reaches every page", () -> {
+      service.vertx().eventBus().publish(Addresses.REGISTRY_CHANGES, change);
+      return pages.stream().allMatch(page -> page.received().stream().anyMatch(m ->
+        Addresses.REGISTRY_CHANGES.equals(m.getString("address")) && change.equals(m.getJsonObject("body"))));
+    });
+    // what every publisher of the feed reads from the cluster on each message: the gateway, once
+    Promise<List<RegistrationInfo>> registrations = Promise.promise();
+    ((VertxInternal) service.vertx()).clusterManager().getRegistrations(Addresses.REGISTRY_CHANGES, registrations);
+    assertThat(TestCluster.await(registrations.future()))
+      .extracting(RegistrationInfo::nodeId).containsExactly(gateway.nodeId());
+    pages.forEach(Client::close);
   }
 
   private static void exposedForReadingOnly(String feed, JsonObject message) {
