@@ -1,58 +1,67 @@
 #!/usr/bin/env bash
-# The tracking pixel under load, next to nginx's empty_gif in the same run on this machine, and the
-# time from a pixel request to the live message on a page's bridge socket.
+# The tracking pixel next to nginx's empty_gif (issue 9, item 1), on loopback, one server core each.
 #
-# Starts the all-in-one (gateway, collector, embedded Kafka broker and PostgreSQL, projections, live
-# feed: the hits are published to Kafka) and nginx serving empty_gif, both on loopback, each pinned to
-# core 0 (the JVM's children, PostgreSQL, inherit it); wrk runs on core 1. For each target: a warm-up,
-# then RUNS runs of DURATION; the table shows the median requests per second and the median p99.
-# Everything of Mesh shares its one core: gateway, collector, Kafka producer and broker, the projections
-# writing to PostgreSQL and the live feed, all busy while the load runs.
-# Then bench/LiveLatency.java: hit-to-bridge latency over HITS hits. Stops everything it started.
+# Servers on core 0, one at a time under load: nginx (one worker, empty_gif) and the tracker's collector
+# alone (bench's CollectorNode: pixel + Kafka publisher, what a deployment scales for a site's
+# traffic). Kafka and the PostgreSQL holding the visitor salts run in their own process on core 1
+# (bench's Infrastructure), with wrk and the constant-rate generator, so they are not the server's CPU.
+# Every accepted hit is published to Kafka (acks=all, lz4) during the runs; the script checks at the
+# end that all of them were acknowledged.
 #
-# Usage: bench/pixel.sh [RUNS] [DURATION] [HITS]   (defaults 5, 5s, 200; about 3 minutes)
+#  1. Peak: wrk -t1 -c32, RUNS runs of DURATION after a warm-up; requests/s, and requests per server
+#     CPU-second (utime+stime of the server's processes from /proc over the same run). Medians.
+#  2. Latency at a fixed rate of 25%, 50% and 75% of nginx's peak: bench's PixelLoad (open model,
+#     latency from each request's intended send time, HdrHistogram), p50/p99/p99.9 for both servers.
+#
+# Usage: bench/pixel.sh [RUNS] [DURATION]   (defaults 5, 10s; about 6 minutes)
 #        after: mvn -B -DskipTests package; needs wrk and nginx (apt-get install -y nginx-light wrk)
+# Hit-to-bridge latency (a pixel hit to the live message on a page's socket): bench/live-latency.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-duration=${2:-5s}
-hits=${3:-200}
+duration=${2:-10s}
 warmup=10s
 connections=32
-jar=all-in-one/target/mesh.jar
-[ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
+[ -f bench/target/classpath.txt ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
+cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 for tool in wrk nginx taskset curl java; do
   command -v "$tool" > /dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool (apt-get install -y nginx-light wrk)" >&2; exit 1; }
 done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 server_cpu=0
 client_cpu=1
-[ "$(nproc)" -ge 2 ] || { server_cpu=0; client_cpu=0; echo "one core only: wrk shares it with the servers" >&2; }
+[ "$(nproc)" -ge 2 ] || { client_cpu=0; echo "one core only: the load generator shares it with the servers" >&2; }
 
-gateway=18380
 collector=18382
 nginx_port=18389
+kafka_port=18392
 ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 query="s=bench.example&p=/pricing"
 work=$(mktemp -d)
-mesh_pid=
-nginx_pid=
+pids=()
 stop() {
   local status=$?
-  [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null && { wait "$nginx_pid" 2>/dev/null || true; }
-  [ -n "$mesh_pid" ] && kill -TERM "$mesh_pid" 2>/dev/null && { wait "$mesh_pid" 2>/dev/null || true; }
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
   exit $status
 }
 trap stop EXIT
 
-MESH_DATA_DIR="$work/data" MESH_WIDGETS_DIR= MESH_GATEWAY_PORT=$gateway MESH_TRACKER_PORT=$collector \
-  MESH_REGISTRY_PORT=0 MESH_WIDGET_HOST_PORT=0 MESH_TRACKER_QUERY_PORT=0 MESH_KAFKA_EMBEDDED_PORT=18392 \
-  MESH_CLUSTER_NAME=bench-pixel-$$ MESH_CLUSTER_PORT=25901 \
-  taskset -c $server_cpu java -jar "$jar" > "$work/mesh.log" 2>&1 &
-mesh_pid=$!
+taskset -c $client_cpu java -cp "$cp" dev.mesh.bench.Infrastructure --data "$work/infra" --kafka-port $kafka_port \
+  > "$work/infra.out" 2> "$work/infra.log" &
+pids+=($!)
+for _ in $(seq 1 600); do grep -q MESH_DATABASE_URL "$work/infra.out" && break; sleep 0.1; done
+database_url=$(awk -F= '/^MESH_DATABASE_URL=/ {print substr($0, index($0, "=") + 1)}' "$work/infra.out")
+[ -n "$database_url" ] || { echo "Kafka and PostgreSQL did not start:" >&2; tail -20 "$work/infra.log" >&2; exit 1; }
 
-mkdir -p "$work/nginx/logs"
+MESH_DATABASE_URL=$database_url MESH_KAFKA_BOOTSTRAP=127.0.0.1:$kafka_port MESH_TRACKER_PORT=$collector \
+  MESH_CLUSTER_NAME=bench-pixel-$$ MESH_CLUSTER_PORT=25901 \
+  taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.CollectorNode > "$work/collector.log" 2>&1 &
+collector_pid=$!
+pids+=($collector_pid)
+
+mkdir -p "$work/nginx"
 cat > "$work/nginx/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -74,63 +83,81 @@ http {
 EOF
 taskset -c $server_cpu "$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
 nginx_pid=$!
+pids+=($nginx_pid)
 
-for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$gateway/health/ready" && break; sleep 0.02; done
-curl -fs -o /dev/null "http://127.0.0.1:$gateway/health/ready" || { echo "Mesh did not start; log:" >&2; tail -20 "$work/mesh.log" >&2; exit 1; }
+for _ in $(seq 1 1200); do curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" && break; sleep 0.05; done
+curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" || { echo "the collector did not start:" >&2; tail -20 "$work/collector.log" >&2; exit 1; }
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/m/s.gif" && break; sleep 0.05; done
-# the gateway routes the collector once discovery told it where it is
-for _ in $(seq 1 500); do [ "$(curl -s -o /dev/null -w '%{http_code}' -A "$ua" "http://127.0.0.1:$gateway/m/s.gif?$query")" = 200 ] && break; sleep 0.02; done
 
-metric() { # sum of a meter's samples on the tracker's /metrics
+metric() { # sum of a meter's samples on the collector's /metrics
   curl -s "http://127.0.0.1:$collector/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'
 }
-ms() { # wrk's latency ("812.00us", "3.21ms", "1.02s") in ms
-  awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'
+ticks() { # CPU clock ticks (utime+stime) of a process and its children threads/processes
+  local total=0 pid
+  for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done
+  echo $total
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+hz=$(getconf CLK_TCK)
 
-declare -A rps p99
-measure() { # name url
-  local name=$1 url=$2 out r=() p=()
+declare -A rps per_cpu
+peak() { # name url pid...
+  local name=$1 url=$2 out before after requests r=() c=()
+  shift 2
   taskset -c $client_cpu wrk -t1 -c$connections -d"$warmup" -H "User-Agent: $ua" "$url" > /dev/null # JIT, connections
   for _ in $(seq 1 "$runs"); do
-    out=$(taskset -c $client_cpu wrk -t1 -c$connections -d"$duration" --latency -H "User-Agent: $ua" "$url")
+    before=$(ticks "$@")
+    out=$(taskset -c $client_cpu wrk -t1 -c$connections -d"$duration" -H "User-Agent: $ua" "$url")
+    after=$(ticks "$@")
     if echo "$out" | grep -q "Non-2xx"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
     r+=("$(echo "$out" | awk '/^Requests\/sec/ {print $2}')")
-    p+=("$(echo "$out" | awk '$1 == "99%" {print $2}' | ms)")
+    c+=("$(awk -v n="$requests" -v t=$(( after - before )) -v hz="$hz" 'BEGIN {printf "%.0f", t > 0 ? n / (t / hz) : 0}')")
   done
   rps[$name]=$(printf '%s\n' "${r[@]}" | median)
-  p99[$name]=$(printf '%s\n' "${p[@]}" | median)
-  echo "  $name: req/s ${r[*]}; p99 ms ${p[*]}" >&2
+  per_cpu[$name]=$(printf '%s\n' "${c[@]}" | median)
+  echo "  $name: requests/s ${r[*]}; requests per server CPU-second ${c[*]}" >&2
 }
 
 echo "machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem/ {print $2}') GiB;" \
   "$(java -version 2>&1 | head -1); $("$nginx_bin" -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure below)"
-echo "servers on core $server_cpu, wrk on core $client_cpu: -t1 -c$connections, $runs runs of $duration after a $warmup warm-up; date $(date -u +%FT%TZ)"
+echo "servers on core $server_cpu, wrk, PixelLoad, Kafka and PostgreSQL on core $client_cpu; wrk -t1 -c$connections," \
+  "$runs runs of $duration after a $warmup warm-up; date $(date -u +%FT%TZ)"
 
-# hit-to-widget first, on a quiet system (the load below leaves Kafka and the projections busy a while)
-echo "hit-to-bridge latency (pixel request through the gateway -> live message on a bridge socket):"
-taskset -c $client_cpu java bench/LiveLatency.java "http://127.0.0.1:$gateway" "$hits" /m/s.gif
+accepted_before=$(curl -s "http://127.0.0.1:$collector/metrics" | awk '/^mesh_tracker_hits_received_total/ && /outcome="accepted"/ {s += $2} END {printf "%d", s}')
+echo "peak:" >&2
+nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+# shellcheck disable=SC2086
+peak "nginx empty_gif" "http://127.0.0.1:$nginx_port/m/s.gif?$query" $nginx_pid $nginx_workers
+peak "Mesh collector" "http://127.0.0.1:$collector/m/s.gif?$query" $collector_pid
 
-published_before=$(metric mesh_tracker_hits_published_total)
-echo "throughput runs:" >&2
-measure "nginx empty_gif" "http://127.0.0.1:$nginx_port/m/s.gif?$query"
-measure "Mesh collector (its own port)" "http://127.0.0.1:$collector/m/s.gif?$query"
-measure "Mesh pixel through the gateway" "http://127.0.0.1:$gateway/m/s.gif?$query"
+echo
+echo "| target (one core) | requests/s | requests per server CPU-second | vs nginx |"
+echo "|---|---|---|---|"
+for name in "nginx empty_gif" "Mesh collector"; do
+  printf '| %s | %.0f | %.0f | %.2fx |\n' "$name" "${rps[$name]}" "${per_cpu[$name]}" \
+    "$(awk -v a="${per_cpu[$name]}" -v b="${per_cpu["nginx empty_gif"]}" 'BEGIN {print a / b}')"
+done
+
+echo
+echo "latency at fixed rates (PixelLoad, open model, from the intended send time; $duration after a 5s warm-up):"
+echo "| name | target/s | achieved/s | errors | p50 ms | p99 ms | p99.9 ms | max ms |"
+echo "|---|---|---|---|---|---|---|---|"
+for percent in 25 50 75; do
+  rate=$(awk -v p="${rps["nginx empty_gif"]}" -v f=$percent 'BEGIN {printf "%.0f", p * f / 100}')
+  for target in "nginx empty_gif@$nginx_port" "Mesh collector@$collector"; do
+    taskset -c $client_cpu java -cp "$cp" dev.mesh.bench.PixelLoad --url "http://127.0.0.1:${target#*@}/m/s.gif?$query" \
+      --rate "$rate" --duration "$duration" --warmup 5s --connections $connections --header "User-Agent: $ua" \
+      --name "${target%@*} at $percent%" | tail -1
+  done
+done
 
 # every accepted hit ends up in Kafka, or is counted as dropped when the buffer was full
-for _ in $(seq 1 300); do [ "$(metric mesh_tracker_buffered_hits)" = 0 ] && break; sleep 0.1; done
-accepted=$(curl -s "http://127.0.0.1:$collector/metrics" | awk '/^mesh_tracker_hits_received_total/ && /outcome="accepted"/ {s += $2} END {printf "%d", s}')
-published=$(( $(metric mesh_tracker_hits_published_total) - published_before ))
+for _ in $(seq 1 600); do [ "$(metric mesh_tracker_buffered_hits)" = 0 ] && break; sleep 0.1; done
+accepted=$(( $(curl -s "http://127.0.0.1:$collector/metrics" | awk '/^mesh_tracker_hits_received_total/ && /outcome="accepted"/ {s += $2} END {printf "%d", s}') - accepted_before ))
+published=$(metric mesh_tracker_hits_published_total)
 dropped=$(metric mesh_tracker_hits_dropped_total)
-
-echo
-printf '| %-32s | %12s | %10s |\n' "target (one core each)" "requests/s" "p99 ms"
-printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..34})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..12})"
-for name in "nginx empty_gif" "Mesh collector (its own port)" "Mesh pixel through the gateway"; do
-  printf '| %-32s | %12.0f | %10s |\n' "$name" "${rps[$name]}" "${p99[$name]}"
-done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Kafka: $published hits published during the runs ($accepted accepted in all), $dropped dropped (buffer full)"
+echo "Kafka: $accepted hits accepted during the runs, $published acknowledged by Kafka in all, $dropped dropped (buffer full)"

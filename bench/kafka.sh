@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Collector to Kafka (issue 9, item 2): hits acknowledged by Kafka per second while the pixel is under
+# full load, against Kafka's own ProducerPerformance on the same broker with the collector's producer
+# settings (acks=all, idempotence, lz4, linger.ms=10, 64 KiB batches) and records of a hit's size.
+#
+# The broker (and the PostgreSQL of the salts: bench's Infrastructure) on core 1; the producer under
+# test on core 0: bench's CollectorNode loaded by wrk (on core 1 too), or ProducerPerformance.
+# Medians of RUNS runs of DURATION.
+#
+# Usage: bench/kafka.sh [RUNS] [DURATION]   (defaults 3, 20s; after: mvn -B -DskipTests package)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+duration=${2:-20}
+duration=${duration%s}
+[ -f bench/target/classpath.txt ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
+cp="bench/target/classes:$(cat bench/target/classpath.txt)"
+server_cpu=0
+client_cpu=1
+[ "$(nproc)" -ge 2 ] || { client_cpu=0; echo "one core only" >&2; }
+collector=18482
+kafka_port=18492
+ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+work=$(mktemp -d)
+pids=()
+stop() {
+  local status=$?
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+  exit $status
+}
+trap stop EXIT
+
+taskset -c $client_cpu java -cp "$cp" dev.mesh.bench.Infrastructure --data "$work/infra" --kafka-port $kafka_port \
+  > "$work/infra.out" 2> "$work/infra.log" &
+pids+=($!)
+for _ in $(seq 1 600); do grep -q MESH_DATABASE_URL "$work/infra.out" && break; sleep 0.1; done
+database_url=$(awk '/^MESH_DATABASE_URL=/ {print substr($0, index($0, "=") + 1)}' "$work/infra.out")
+[ -n "$database_url" ] || { echo "Kafka and PostgreSQL did not start:" >&2; tail -20 "$work/infra.log" >&2; exit 1; }
+
+MESH_DATABASE_URL=$database_url MESH_KAFKA_BOOTSTRAP=127.0.0.1:$kafka_port MESH_TRACKER_PORT=$collector \
+  MESH_CLUSTER_NAME=bench-kafka-$$ MESH_CLUSTER_PORT=25921 \
+  taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.CollectorNode > "$work/collector.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 1200); do curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" && break; sleep 0.05; done
+curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" || { echo "the collector did not start:" >&2; tail -20 "$work/collector.log" >&2; exit 1; }
+
+published() {
+  curl -s "http://127.0.0.1:$collector/metrics" | awk '$1 ~ /^mesh_tracker_hits_published_total/ {s += $2} END {printf "%d", s}'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+url="http://127.0.0.1:$collector/m/s.gif?s=bench.example&p=/pricing&r=https%3A%2F%2Fsearch.example%2F&sc=1920x1080"
+
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); load average before: $(cut -d' ' -f1-3 /proc/loadavg); date $(date -u +%FT%TZ)"
+taskset -c $client_cpu wrk -t1 -c32 -d10s -H "User-Agent: $ua" "$url" > /dev/null # warm-up, creates the topic
+collector_rates=()
+for _ in $(seq 1 "$runs"); do
+  before=$(published)
+  start=$(date +%s%N)
+  taskset -c $client_cpu wrk -t1 -c32 -d"${duration}s" -H "User-Agent: $ua" "$url" > /dev/null
+  after=$(published)
+  collector_rates+=("$(awk -v n=$(( after - before )) -v ns=$(( $(date +%s%N) - start )) 'BEGIN {printf "%.0f", n / (ns / 1e9)}')")
+done
+echo "  collector: hits acknowledged per second ${collector_rates[*]}" >&2
+# the size of a hit as the collector writes it, for the reference's records
+record_size=$(java -cp "$cp" dev.mesh.bench.HitSize "127.0.0.1:$kafka_port" mesh.tracker.hits)
+
+reference_rates=()
+for run in $(seq 1 "$runs"); do
+  out=$(taskset -c $server_cpu java -cp "$cp" org.apache.kafka.tools.ProducerPerformance --topic "bench.reference.$run" \
+    --num-records 100000000 --record-size "$record_size" --throughput -1 \
+    --producer-props bootstrap.servers=127.0.0.1:$kafka_port acks=all enable.idempotence=true compression.type=lz4 \
+      linger.ms=10 batch.size=65536 max.request.size=1048576 \
+    2>&1 & pp=$!; sleep "$duration"; kill -TERM $pp 2>/dev/null; wait $pp 2>/dev/null || true)
+  # ProducerPerformance prints a line every 5 s; the windows' records/sec after the first are the steady state
+  reference_rates+=("$(echo "$out" | awk '/records sent,/ && / records\/sec/ {n++; if (n > 1) {gsub(/[(]/, ""); r += $4; k++}} END {printf "%.0f", k ? r / k : 0}')")
+done
+echo "  ProducerPerformance: records acknowledged per second ${reference_rates[*]}" >&2
+
+collector=$(printf '%s\n' "${collector_rates[@]}" | median)
+reference=$(printf '%s\n' "${reference_rates[@]}" | median)
+echo
+echo "| producer (core $server_cpu; broker on core $client_cpu) | records acknowledged per second | vs reference |"
+echo "|---|---|---|"
+printf '| Kafka ProducerPerformance, %s-byte records | %s | 1.00x |\n' "$record_size" "$reference"
+printf '| Mesh collector under wrk (pixel hits) | %s | %.2fx |\n' "$collector" "$(awk -v a="$collector" -v b="$reference" 'BEGIN {print a / b}')"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
