@@ -112,7 +112,7 @@ peak() { # name url pid...
     if echo "$out" | grep -q "Non-2xx"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     r+=("$(echo "$out" | awk '/^Requests\/sec/ {print $2}')")
-    c+=("$(awk -v n="$requests" -v t=$(( after - before )) -v hz="$hz" 'BEGIN {printf "%.0f", t > 0 ? n / (t / hz) : 0}')")
+    c+=("$(awk -v n="$requests" -v t=$(( after - before )) -v hz="$hz" 'BEGIN {printf "%.0f", (t > 0 ? n / (t / hz) : 0)}')")
   done
   rps[$name]=$(printf '%s\n' "${r[@]}" | median)
   per_cpu[$name]=$(printf '%s\n' "${c[@]}" | median)

@@ -52,18 +52,18 @@ public final class PixelLoad {
     }
 
     Vertx vertx = Vertx.vertx();
-    long start = System.nanoTime() + 200_000_000L; // every instance starts on the same tick
-    long measureFrom = start + warmup.toNanos();
-    long end = measureFrom + duration.toNanos();
     List<Load> loads = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      loads.add(new Load(url, headers, rate / threads, Math.max(1, connections / threads), start, measureFrom, end));
+      loads.add(new Load(url, headers, rate / threads, Math.max(1, connections / threads)));
     }
     CountDownLatch done = new CountDownLatch(threads);
     for (Load load : loads) {
       load.done = done;
       vertx.deployVerticle(load, new DeploymentOptions()).toCompletionStage().toCompletableFuture().get();
     }
+    // the schedule starts once every instance is deployed (a slow start would otherwise be one burst)
+    long start = System.nanoTime() + 200_000_000L;
+    loads.forEach(load -> load.schedule(start, start + warmup.toNanos(), start + warmup.toNanos() + duration.toNanos()));
     // wait for the run, then at most 10 s for the last answers
     done.await(warmup.toSeconds() + duration.toSeconds() + 15, TimeUnit.SECONDS);
     Histogram all = Report.micros();
@@ -98,9 +98,9 @@ public final class PixelLoad {
     private final List<String[]> headers;
     private final double rate;
     private final int connections;
-    private final long start;
-    private final long measureFrom;
-    private final long end;
+    private volatile long start;
+    private volatile long measureFrom;
+    private volatile long end;
     final Histogram latency = Report.micros();
     final AtomicLong ok = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
@@ -110,14 +110,17 @@ public final class PixelLoad {
     private HttpClient client;
     private long sent;
 
-    Load(URI url, List<String[]> headers, double rate, int connections, long start, long measureFrom, long end) {
+    Load(URI url, List<String[]> headers, double rate, int connections) {
       this.url = url;
       this.headers = headers;
       this.rate = rate;
       this.connections = connections;
-      this.start = start;
+    }
+
+    void schedule(long start, long measureFrom, long end) {
       this.measureFrom = measureFrom;
       this.end = end;
+      this.start = start;
     }
 
     @Override
@@ -133,7 +136,7 @@ public final class PixelLoad {
 
     private void tick(long timer) {
       long now = System.nanoTime();
-      if (now < start) {
+      if (start == 0 || now < start) {
         return;
       }
       long due = (long) ((Math.min(now, end) - start) * rate / 1e9);
