@@ -102,7 +102,7 @@ class FaultsTest {
   }
 
   private static String module(Http http) {
-    return new JsonObject(http.get("/api/widgets/kill-me").body()).getString("module");
+    return new JsonObject(http.get("/api/widgets/kill-me").body()).getJsonObject("manifest").getString("module");
   }
 
   @Test
