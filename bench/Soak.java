@@ -4,9 +4,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -39,12 +39,13 @@ public final class Soak {
     int clients = Integer.parseInt(args[3]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .executor(Executors.newFixedThreadPool(2)).build();
-    List<WebSocket> sockets = new ArrayList<>();
+    // pings start before the sockets open: the bridge closes a socket silent for 10 s, and opening 1 000 takes longer
+    List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+    timer.scheduleAtFixedRate(() -> sockets.forEach(s -> s.sendText("{\"type\":\"ping\"}", true)), 5, 5, TimeUnit.SECONDS);
     for (int i = 0; i < clients; i++) {
       sockets.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), new Listener()).join());
     }
-    ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
-    timer.scheduleAtFixedRate(() -> sockets.forEach(s -> s.sendText("{\"type\":\"ping\"}", true)), 5, 5, TimeUnit.SECONDS);
     // at most this many pixel requests in flight: beyond, a hit is counted late instead of queued
     Semaphore inFlight = new Semaphore(512);
     long periodNanos = 1_000_000_000L / rate;
@@ -79,9 +80,10 @@ public final class Soak {
       });
     }
     report(start);
+    int status = errors.get() == 0 && closes.get() == 0 ? 0 : 1;
     sockets.forEach(s -> s.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
     timer.shutdownNow();
-    System.exit(errors.get() == 0 && closes.get() == 0 ? 0 : 1);
+    System.exit(status);
   }
 
   static void report(long start) {
