@@ -52,8 +52,11 @@ class BridgeAttackTest {
     mesh.node.vertx().eventBus().<JsonObject>consumer("mesh.session.events", m -> sessionEvents.add(m.body()));
     victim = BridgeClient.connect(mesh.node.vertx(), mesh.gatewayPort, null);
     victim.send("register", "session.row-selected", null);
-    victim.send("publish", "session.row-selected", new JsonObject().put("victim", "hello"));
-    victim.await("the victim's own event", m -> "session.row-selected".equals(m.getString("address")));
+    // a new registration reaches the cluster's subscription map a moment later: publish until it is there
+    Poll.until(BridgeClient.WAIT, "the victim's own event", () -> {
+      victim.send("publish", "session.row-selected", new JsonObject().put("victim", "hello"));
+      return victim.received().stream().anyMatch(m -> "session.row-selected".equals(m.getString("address")));
+    });
     victimScope = Poll.until(BridgeClient.WAIT, "the victim's scope", () -> sessionEvents.stream()
       .filter(e -> e.getValue("payload") instanceof JsonObject p && "hello".equals(p.getString("victim")))
       .map(e -> e.getString("scope")).findFirst().orElse(null), s -> s != null);
@@ -62,8 +65,12 @@ class BridgeAttackTest {
 
   @AfterContainer
   static void stop() {
-    victim.close();
-    attacker.close();
+    if (victim != null) {
+      victim.close();
+    }
+    if (attacker != null) {
+      attacker.close();
+    }
     assertThat(mesh.http().get("/health/live").status()).isEqualTo(200);
   }
 
@@ -90,8 +97,7 @@ class BridgeAttackTest {
   @AfterProperty
   void theVictimStillHearsItselfAndNothingElse() {
     String mine = "after-" + System.nanoTime();
-    victim.send("publish", "session.row-selected", new JsonObject().put("victim", mine));
-    victim.await("the victim's own event after the attacks", m -> m.encode().contains(mine));
+    victim.publishUntilHeard("row-selected", new JsonObject().put("victim", mine), "the victim's own event after the attacks");
     assertThat(victim.received()).as("nothing of the attacker's reached the victim")
       .noneMatch(m -> m.encode().contains(MARKER));
   }
@@ -193,8 +199,7 @@ class BridgeAttackTest {
     // a handler given up makes room again
     greedy.send("unregister", "session.topic-0", null);
     greedy.send("register", "session.topic-64", null);
-    greedy.send("publish", "session.topic-64", new JsonObject().put("room", true));
-    greedy.await("an event on the handler registered after one was given up", m -> m.encode().contains("room"));
+    greedy.publishUntilHeard("topic-64", new JsonObject().put("room", true), "an event on the handler registered after one was given up");
     assertThat(refused("handlers")).isEqualTo(handlers + 2);
     greedy.close();
   }

@@ -81,9 +81,22 @@ final class BridgeClient {
   void sync() {
     String topic = "sync-" + System.nanoTime();
     send("register", "session." + topic, null);
-    send("publish", "session." + topic, new JsonObject());
-    await("the sync round trip", m -> ("session." + topic).equals(m.getString("address")));
+    // the registration reaches the cluster's subscription map a moment later: publish until it is heard
+    Poll.until(WAIT, "the sync round trip", () -> {
+      send("publish", "session." + topic, new JsonObject());
+      return received.stream().anyMatch(m -> ("session." + topic).equals(m.getString("address")));
+    });
     send("unregister", "session." + topic, null);
+  }
+
+  /** Publishes {@code body} on a session topic this socket registered, again until it comes back (see {@link #sync()}). */
+  void publishUntilHeard(String topic, JsonObject body, String what) {
+    String text = body.encode();
+    Poll.until(WAIT, what, () -> {
+      send("publish", "session." + topic, body);
+      return received.stream().anyMatch(m -> ("session." + topic).equals(m.getString("address"))
+        && m.getValue("body") instanceof JsonObject b && b.encode().equals(text));
+    });
   }
 
   JsonObject await(String what, Predicate<JsonObject> match) {

@@ -113,8 +113,7 @@ class FaultsTest {
       BridgeClient client = BridgeClient.connect(mesh.node.vertx(), port, null);
       client.send("register", "session.chart", null);
       client.send("register", Addresses.REGISTRY_CHANGES, null);
-      client.send("publish", "session.chart", new JsonObject().put("before", true));
-      client.await("its own event on the second gateway", m -> m.encode().contains("before"));
+      client.publishUntilHeard("chart", new JsonObject().put("before", true), "its own event on the second gateway");
 
       second.kill();
       Poll.until(BridgeClient.WAIT, "the client noticed its gateway died", client::closed);
@@ -122,8 +121,7 @@ class FaultsTest {
       BridgeClient again = BridgeClient.connect(mesh.node.vertx(), mesh.gatewayPort, null);
       again.send("register", "session.chart", null);
       again.send("register", Addresses.REGISTRY_CHANGES, null);
-      again.send("publish", "session.chart", new JsonObject().put("after", true));
-      again.await("its own event on the survivor", m -> m.encode().contains("after"));
+      again.publishUntilHeard("chart", new JsonObject().put("after", true), "its own event on the survivor");
       String id = "reconnected-" + System.nanoTime();
       Poll.until(BridgeClient.WAIT, "the registry feed on the survivor", () -> {
         mesh.node.vertx().eventBus().publish(Addresses.REGISTRY_CHANGES, new JsonObject().put("type", "registered").put("id", id));
