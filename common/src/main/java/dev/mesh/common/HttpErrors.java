@@ -1,6 +1,9 @@
 package dev.mesh.common;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,6 +54,32 @@ public final class HttpErrors {
       LOG.log(System.Logger.Level.ERROR, "Unexpected failure of " + ctx.request().method() + " " + ctx.request().path() + " (incident " + incident + ")", ctx.failure());
       send(ctx, 500, "Internal error, incident " + incident);
     });
+  }
+
+  /**
+   * A request the HTTP decoder could not read (a request line or headers beyond Netty's limits, broken
+   * framing), answered like every other error: JSON naming the problem, then the connection closed,
+   * since what follows on it cannot be trusted. Vert.x's own handler answers these without a body.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    String problem = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "The request line (method, path and query) is too long: " + problem;
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "The request headers are too large: " + problem;
+    } else {
+      status = 400;
+      message = "Not a valid HTTP request" + (problem.isEmpty() ? "" : ": " + problem);
+    }
+    request.response().setStatusCode(status)
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .putHeader(HttpHeaders.CONNECTION, "close")
+      .end(new JsonObject().put("status", status).put("message", message).encode());
   }
 
   private static String messageOr(RoutingContext ctx, String fallback) {

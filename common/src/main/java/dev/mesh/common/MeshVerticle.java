@@ -55,6 +55,7 @@ public abstract class MeshVerticle extends VerticleBase {
   /** Listens on the service's port and announces the endpoint under the service's name. */
   protected Future<HttpServer> serve(Router router, Setting port, String service) {
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+      .invalidRequestHandler(HttpErrors::invalidRequest)
       .requestHandler(router)
       .listen(settings.port(port), settings.string(Setting.BIND_HOST))
       .compose(server -> publishHttpEndpoint(service, server.actualPort()).map(server));

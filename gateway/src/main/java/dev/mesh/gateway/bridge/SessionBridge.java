@@ -19,7 +19,6 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +55,8 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   static final int MAX_MESSAGE_CHARS = 64 * 1024;
   static final int MAX_HANDLERS_PER_SOCKET = 64;
   static final int MAX_ADDRESS_LENGTH = 200;
+  /** SockJS bridge clients draw UUIDs; vert.x refuses longer reply addresses, we refuse (and count) them first. */
+  static final int MAX_REPLY_ADDRESS_LENGTH = 36;
   private static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9._:-]{0,127}$");
   private static final String SCOPED = "mesh\\.session\\.[0-9a-f-]{36}\\.[a-z0-9][a-z0-9._:-]{0,127}";
   static final String FEED_RELAY_PREFIX = "mesh.bridge.feed.";
@@ -65,7 +66,9 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   private final Set<String> exposedFeeds;
   private final MeterRegistry meters;
   private final Map<SockJSSocket, String> scopes = new ConcurrentHashMap<>();
-  private final Map<String, Counter> refusals = new HashMap<>();
+  /** The addresses each socket listens on, as the hook let them register. */
+  private final Map<SockJSSocket, Set<String>> handlers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
   private SessionBridge(Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
     this.vertx = vertx;
@@ -81,7 +84,9 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     SessionBridge bridge = new SessionBridge(vertx, exposedFeeds, meters);
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .setMaxAddressLength(MAX_ADDRESS_LENGTH)
-      .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET)
+      // the hook enforces (and counts) the limit of handlers; vert.x's own check, which refuses
+      // silently before the hook runs, only stays as a second line one above it
+      .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET + 1)
       .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
       .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()));
     options.addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
@@ -116,6 +121,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       case SOCKET_CREATED -> opened(event);
       case SOCKET_CLOSED -> {
         scopes.remove(event.socket());
+        handlers.remove(event.socket());
         event.complete(true);
       }
       case SEND, PUBLISH -> inbound(event, true);
@@ -150,17 +156,22 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       refuse(event, "too-large");
       return;
     }
+    String replyAddress = raw.getValue("replyAddress") instanceof String reply ? reply : null;
+    if (carriesBody && replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS_LENGTH) {
+      refuse(event, "reply-address");
+      return;
+    }
     if (event.type() == BridgeEventType.REGISTER || event.type() == BridgeEventType.UNREGISTER) {
-      if (exposedFeeds.contains(address)) {
-        raw.put("address", relay(address));
-        event.complete(true);
-        return;
-      }
       // the bridge itself unregisters a closing socket's handlers, by their scoped or relay address
       boolean ownCleanUp = event.type() == BridgeEventType.UNREGISTER
         && (address.startsWith(SERVER_PREFIX + scope + ".") || isRelayOfAFeed(address));
       if (ownCleanUp) {
         event.complete(true);
+        return;
+      }
+      if (exposedFeeds.contains(address)) {
+        raw.put("address", relay(address));
+        listen(event, address);
         return;
       }
     }
@@ -175,11 +186,34 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     }
     // rewritten in place: the bridge reads the address from this message once the hook agrees
     raw.put("address", SERVER_PREFIX + scope + "." + topic);
+    if (event.type() == BridgeEventType.REGISTER || event.type() == BridgeEventType.UNREGISTER) {
+      listen(event, SERVER_PREFIX + scope + "." + topic);
+      return;
+    }
     if (event.type() == BridgeEventType.PUBLISH || event.type() == BridgeEventType.SEND) {
       vertx.eventBus().publish(SESSION_EVENTS, new JsonObject()
         .put("scope", scope).put("topic", topic).put("payload", raw.getValue("body")));
     }
     event.complete(true);
+  }
+
+  /**
+   * A page starting or stopping to listen on {@code address}: at most {@link #MAX_HANDLERS_PER_SOCKET}
+   * addresses at once, each once (the bridge would refuse a second handler on one address, uncounted).
+   */
+  private void listen(BridgeEvent event, String address) {
+    Set<String> own = handlers.computeIfAbsent(event.socket(), s -> ConcurrentHashMap.newKeySet());
+    if (event.type() == BridgeEventType.UNREGISTER) {
+      own.remove(address);
+      event.complete(true);
+    } else if (own.contains(address)) {
+      refuse(event, "already-registered");
+    } else if (own.size() >= MAX_HANDLERS_PER_SOCKET) {
+      refuse(event, "handlers");
+    } else {
+      own.add(address);
+      event.complete(true);
+    }
   }
 
   /**

@@ -80,8 +80,16 @@ final class LayoutRequests {
         HttpErrors.send(ctx, 400, "The request has no body: send " + what + " as a JSON object");
         return;
       }
+      String nul = nulCharacter(ctx, body);
+      if (nul != null) {
+        // PostgreSQL's text and jsonb cannot hold U+0000: refused here, or the save fails in the database
+        HttpErrors.send(ctx, 400, "Invalid " + what.replaceFirst("^(the|an?) ", "") + ": " + nul
+          + " contains the NUL character (\\u0000), which a layout cannot store");
+        return;
+      }
       JsonObject checked = body;
-      RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(raw))
+      // extract throws (rather than fails) on a parameter it cannot URL-decode: composed, it becomes a refusal
+      Future.succeededFuture().compose(v -> RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(raw)))
         .map(request -> asJson(request, textParameters))
         .compose(request -> validator.validate(request, operationId))
         .onSuccess(valid -> {
@@ -90,6 +98,46 @@ final class LayoutRequests {
         })
         .onFailure(failure -> refuse(ctx, failure, what));
     };
+  }
+
+  /** Where the request carries a NUL character (a JSON pointer into the body, or a parameter), or null. */
+  static String nulCharacter(RoutingContext ctx, JsonObject body) {
+    for (Map.Entry<String, String> parameter : ctx.queryParams()) {
+      if (parameter.getValue().indexOf('\u0000') >= 0) {
+        return "the query parameter " + parameter.getKey();
+      }
+    }
+    String ifMatch = ctx.request().getHeader("If-Match");
+    if (ifMatch != null && ifMatch.indexOf('\u0000') >= 0) {
+      return "the If-Match header";
+    }
+    return body == null ? null : nulCharacter(body, "");
+  }
+
+  private static String nulCharacter(Object json, String pointer) {
+    if (json instanceof String text) {
+      return text.indexOf('\u0000') >= 0 ? (pointer.isEmpty() ? "/" : pointer) : null;
+    }
+    if (json instanceof JsonObject object) {
+      for (Map.Entry<String, Object> field : object) {
+        String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+        if (field.getKey().indexOf('\u0000') >= 0) {
+          return at.replace("\u0000", "\\u0000");
+        }
+        String found = nulCharacter(field.getValue(), at);
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (json instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        String found = nulCharacter(array.getValue(i), pointer + "/" + i);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static void refuse(RoutingContext ctx, Throwable failure, String what) {
