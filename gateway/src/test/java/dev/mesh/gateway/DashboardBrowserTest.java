@@ -255,6 +255,32 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void markupInAWidgetsLabelAndDescriptionIsShownAsTextAndNeverRuns() {
+    String label = "<img src=x onerror=window.__xss=1>Evil widget";
+    String description = "<script>window.__xss=2</script> & <b>bold</b> <a href=javascript:window.__xss=3>link</a>";
+    DashboardWidgets.register(base, "markup-label", DashboardWidgets.kitManifest("mesh-test-greeter-markup", label,
+      "no-such-file.js", "\"description\": \"" + description + "\""));
+    Page page = open();
+    page.click("#add-window");
+    page.fill(".market-search", "evil widget");
+    Locator card = page.locator(".market-card[data-widget-id='markup-label']");
+    Poll.until(WAIT, "the card in the marketplace", () -> card.count() == 1);
+    assertThat(card.locator(".market-label").textContent()).isEqualTo(label);
+    assertThat(card.locator(".market-description").textContent()).isEqualTo(description);
+    assertThat(card.locator("img, script, b, a").count()).as("no element made from the manifest's text").isZero();
+
+    card.locator(".market-add").click();
+    Locator frame = frame(page, "markup-label");
+    Poll.until(WAIT, "the frame placed", () -> frame.count() == 1);
+    Locator tab = page.locator(".lm_tab:has-text('Evil widget')");
+    Poll.until(WAIT, "the window's tab", () -> tab.count() == 1);
+    assertThat(tab.locator(".lm_title").textContent()).isEqualTo(label);
+    assertThat(page.locator(".lm_tab img, .lm_tab script").count()).isZero();
+    assertThat(page.evaluate("typeof window.__xss")).as("nothing from the manifest ran").isEqualTo("undefined");
+    page.close();
+  }
+
+  @Test
   void emittersAndListenersWhosePayloadSchemasDoNotFitAreWarnedAbout() {
     DashboardWidgets.register(base, "price-ticker",
       DashboardWidgets.kitManifest("mesh-test-price-ticker", "Price ticker", "price-ticker.js", DashboardWidgets.TICKER_EMITS));
