@@ -109,7 +109,8 @@ final class PinotAnalytics implements Analytics {
         .string(site).millis(since);
       return rows(sql).map(rows -> rows.isEmpty() ? 0L : rows.getJsonArray(0).getLong(0));
     }
-    PinotSql sql = PinotSql.of("SELECT visitor FROM " + table + " WHERE site = ? AND ts >= ? GROUP BY visitor"
+    // the aggregate is selected too: a group-by without one is rewritten to DISTINCT, which refuses HAVING
+    PinotSql sql = PinotSql.of("SELECT visitor, LASTWITHTIME(page, ts, 'STRING') FROM " + table + " WHERE site = ? AND ts >= ? GROUP BY visitor"
         + " HAVING LASTWITHTIME(page, ts, 'STRING') = ? LIMIT ?")
       .string(site).millis(since).string(page).number(MAX_GROUPS);
     return rows(sql).map(rows -> (long) rows.size());
