@@ -50,8 +50,8 @@ public final class TrackerQueryBench {
   static final int PAGES = 500;
   static final int VISITORS = 20_000;
   static final int SOURCES = 50;
-  static final int WARMUP = 30;
-  static final int RUNS = 300;
+  private static int warmup = 10;
+  private static int runs = 100;
   private static final String TABLE = "bench_hits";
   private static final String[] EVENTS = {"signup", "download", "play", "share", "purchase"};
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -61,6 +61,8 @@ public final class TrackerQueryBench {
 
   public static void main(String[] args) throws Exception {
     int hits = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    runs = args.length > 1 ? Integer.parseInt(args[1]) : runs;
+    warmup = Math.max(1, runs / 10);
     long started = System.nanoTime();
     PinotCluster pinot = PinotCluster.launch(Path.of("target", "pinot-bench"));
     Runtime.getRuntime().addShutdownHook(new Thread(pinot::close, "pinot-stop"));
@@ -117,17 +119,17 @@ public final class TrackerQueryBench {
     System.exit(0);
   }
 
-  /** {@value #WARMUP} requests to warm up, then {@value #RUNS} measured one after the other, in microseconds. */
+  /** A tenth of the runs to warm up, then the runs measured one after the other, in microseconds. */
   private static Histogram measure(TrackerUnderTest tracker, int port, String path) {
     Histogram histogram = new Histogram(60_000_000L, 3);
-    for (int i = 0; i < WARMUP + RUNS; i++) {
+    for (int i = 0; i < warmup + runs; i++) {
       long start = System.nanoTime();
       HttpResponse<Buffer> response = tracker.get(port, path);
       long micros = (System.nanoTime() - start) / 1000;
       if (response.statusCode() != 200) {
         throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.bodyAsString());
       }
-      if (i >= WARMUP) {
+      if (i >= warmup) {
         histogram.recordValue(micros);
       }
     }
