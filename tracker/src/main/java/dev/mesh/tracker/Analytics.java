@@ -6,14 +6,21 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The questions the analytics widget asks, answered by a backend: the PostgreSQL projections today
- * ({@link PostgresAnalytics}), Apache Pinot later. Backends return plain values; {@link QueryApi} turns
+ * The questions the analytics widget asks, answered by a backend: the PostgreSQL projections
+ * ({@link PostgresAnalytics}) or the Apache Pinot real-time table ({@link PinotAnalytics}). Backends return plain values; {@link QueryApi} turns
  * them into JSON, so every backend answers the same JSON for the same hits.
  * <p>
  * Ranges are half-open, {@code [from, to)}, at whole minutes; {@code page} is null for the whole site.
  * Visitors are distinct daily visitor hashes.
  */
 interface Analytics {
+
+  /** The backend cannot answer now (down, overloaded, refusing): the API answers 503 with this message. */
+  final class Unavailable extends RuntimeException {
+    Unavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   /** A site, a range, and optionally one page. */
   record Query(String site, Instant from, Instant to, String page) {

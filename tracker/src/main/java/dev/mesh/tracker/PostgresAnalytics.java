@@ -15,7 +15,9 @@ import java.util.function.Function;
 
 /**
  * {@link Analytics} from one version of the PostgreSQL projections. User input only ever travels as
- * bound parameters; the table suffix is the configured version number.
+ * bound parameters; the table suffix is the configured version number. Text is ordered by code point
+ * ({@code COLLATE "C"}), whatever the database's locale, so that ties are broken as every backend
+ * breaks them.
  */
 final class PostgresAnalytics implements Analytics {
 
@@ -78,23 +80,24 @@ final class PostgresAnalytics implements Analytics {
     String sql = "SELECT v.page, v.views, coalesce(u.visitors, 0) AS visitors FROM "
       + "(SELECT page, sum(views) AS views FROM " + views + where(site) + " GROUP BY page) v LEFT JOIN "
       + "(SELECT page, count(DISTINCT visitor) AS visitors FROM " + visitors + where(site) + " GROUP BY page) u "
-      + "ON v.page = u.page ORDER BY v.views DESC, visitors DESC, v.page LIMIT $4";
+      + "ON v.page = u.page ORDER BY v.views DESC, visitors DESC, v.page COLLATE \"C\" LIMIT $4";
     return pool.preparedQuery(sql).execute(params(site).addInteger(limit))
       .map(rows -> list(rows, row -> new PageCounts(row.getString("page"), row.getLong("views"), row.getLong("visitors"))));
   }
 
   @Override
   public Future<List<Ranked>> topReferrers(Query query, int limit) {
-    return ranked("SELECT referrer AS key, sum(views) AS count FROM " + referrers, query, limit);
+    return ranked("referrer", "sum(views)", referrers, query, limit);
   }
 
   @Override
   public Future<List<Ranked>> topEvents(Query query, int limit) {
-    return ranked("SELECT name AS key, sum(events) AS count FROM " + events, query, limit);
+    return ranked("name", "sum(events)", events, query, limit);
   }
 
-  private Future<List<Ranked>> ranked(String select, Query query, int limit) {
-    String sql = select + where(query) + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $" + (query.page() == null ? 4 : 5);
+  private Future<List<Ranked>> ranked(String key, String count, String table, Query query, int limit) {
+    String sql = "SELECT " + key + " AS key, " + count + " AS count FROM " + table + where(query)
+      + " GROUP BY 1 ORDER BY 2 DESC, " + key + " COLLATE \"C\" LIMIT $" + (query.page() == null ? 4 : 5);
     return pool.preparedQuery(sql).execute(params(query).addInteger(limit))
       .map(rows -> list(rows, row -> new Ranked(row.getString("key"), row.getLong("count"))));
   }
@@ -112,7 +115,7 @@ final class PostgresAnalytics implements Analytics {
 
   @Override
   public Future<List<Site>> sites() {
-    return pool.query("SELECT site, first_seen, last_seen, views FROM " + sites + " ORDER BY site").execute()
+    return pool.query("SELECT site, first_seen, last_seen, views FROM " + sites + " ORDER BY site COLLATE \"C\"").execute()
       .map(rows -> list(rows, row -> new Site(row.getString("site"), instant(row.getOffsetDateTime("first_seen")),
         instant(row.getOffsetDateTime("last_seen")), row.getLong("views"))));
   }

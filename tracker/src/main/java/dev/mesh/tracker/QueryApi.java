@@ -28,6 +28,7 @@ final class QueryApi {
 
   static final Duration NOW_WINDOW = Duration.ofMinutes(5);
   private static final int DEFAULT_LIMIT = 10;
+  private static final String RETRY_AFTER_SECONDS = "5";
 
   private final Analytics analytics;
   private final RequestValidator validator;
@@ -64,6 +65,9 @@ final class QueryApi {
       .onFailure(failure -> {
         if (failure instanceof ValidatorException || failure instanceof QueryWindow.BadParameter) {
           HttpErrors.send(ctx, 400, failure.getMessage());
+        } else if (failure instanceof Analytics.Unavailable) {
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+          HttpErrors.send(ctx, 503, "Analytics are not available right now: " + failure.getMessage() + "; try again in a moment");
         } else {
           ctx.fail(failure);
         }

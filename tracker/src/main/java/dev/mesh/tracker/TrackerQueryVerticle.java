@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestValidator;
@@ -29,12 +31,13 @@ public final class TrackerQueryVerticle extends MeshVerticle {
   public static final String SERVICE_NAME = "tracker-query";
   static final String CONTRACT = "openapi/tracker.yaml";
 
-  /** Where answers come from; Pinot joins later (issue 7). */
-  enum Backend { POSTGRES }
+  /** Where answers come from: the PostgreSQL projections or the Pinot real-time table. */
+  enum Backend { POSTGRES, PINOT }
 
   private final Clock clock;
   private Pool pool;
   private KafkaAdminClient admin;
+  private WebClient pinot;
 
   public TrackerQueryVerticle() {
     this(Clock.systemUTC());
@@ -52,6 +55,14 @@ public final class TrackerQueryVerticle extends MeshVerticle {
     int active = settings.positive(Setting.TRACKER_ACTIVE_PROJECTION);
     Analytics analytics = switch (settings.choice(Setting.TRACKER_QUERY_BACKEND, Backend.class)) {
       case POSTGRES -> new PostgresAnalytics(pool, active);
+      case PINOT -> {
+        pinot = WebClient.create(vertx, new WebClientOptions().setUserAgent("mesh-tracker-query"));
+        try {
+          yield new PinotAnalytics(pinot, settings.string(Setting.PINOT_BROKER_URL), settings.string(Setting.PINOT_TABLE));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(Setting.PINOT_TABLE.key() + ": " + e.getMessage(), e);
+        }
+      }
     };
     ProjectionStatus status = new ProjectionStatus(pool, admin, settings.string(Setting.TRACKER_TOPIC), active, built());
     Router router = router(64 * 1024, Health.of(vertx).withDatabase(pool));
@@ -94,6 +105,9 @@ public final class TrackerQueryVerticle extends MeshVerticle {
 
   @Override
   protected Future<?> stopService() {
+    if (pinot != null) {
+      pinot.close();
+    }
     return Future.join(pool == null ? Future.succeededFuture() : pool.close(),
       admin == null ? Future.succeededFuture() : admin.close());
   }
