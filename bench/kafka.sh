@@ -66,9 +66,10 @@ echo "  collector: hits acknowledged per second ${collector_rates[*]}" >&2
 # the size of a hit as the collector writes it, for the reference's records
 record_size=$(java -cp "$cp" dev.mesh.bench.HitSize "127.0.0.1:$kafka_port" mesh.tracker.hits)
 
+# into the hits topic the collector made (3 partitions): the broker auto-creates no topic
 reference_rates=()
-for run in $(seq 1 "$runs"); do
-  out=$(taskset -c $server_cpu java -cp "$cp" org.apache.kafka.tools.ProducerPerformance --topic "bench.reference.$run" \
+for _ in $(seq 1 "$runs"); do
+  out=$(taskset -c $server_cpu java -cp "$cp" org.apache.kafka.tools.ProducerPerformance --topic mesh.tracker.hits \
     --num-records 100000000 --record-size "$record_size" --throughput -1 \
     --producer-props bootstrap.servers=127.0.0.1:$kafka_port acks=all enable.idempotence=true compression.type=lz4 \
       linger.ms=10 batch.size=65536 max.request.size=1048576 \
