@@ -8,6 +8,7 @@
 # Medians of RUNS runs of DURATION.
 #
 # Usage: bench/kafka.sh [RUNS] [DURATION]   (defaults 3, 20s; after: mvn -B -DskipTests package)
+#        DURATION of 15 s or more: the reference reports every 5 s and its first window is left out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -21,35 +22,11 @@ client_cpu=1
 collector=18482
 kafka_port=18492
 ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
-work=$(mktemp -d)
-pids=()
-stop() {
-  local status=$?
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-  exit $status
-}
-trap stop EXIT
+# shellcheck source=bench/collector-lib.sh
+. bench/collector-lib.sh
+start_collector $kafka_port $collector 25921
 
-taskset -c $client_cpu java -cp "$cp" dev.mesh.bench.Infrastructure --data "$work/infra" --kafka-port $kafka_port \
-  > "$work/infra.out" 2> "$work/infra.log" &
-pids+=($!)
-for _ in $(seq 1 600); do grep -q MESH_DATABASE_URL "$work/infra.out" && break; sleep 0.1; done
-database_url=$(awk '/^MESH_DATABASE_URL=/ {print substr($0, index($0, "=") + 1)}' "$work/infra.out")
-[ -n "$database_url" ] || { echo "Kafka and PostgreSQL did not start:" >&2; tail -20 "$work/infra.log" >&2; exit 1; }
-
-MESH_DATABASE_URL=$database_url MESH_KAFKA_BOOTSTRAP=127.0.0.1:$kafka_port MESH_TRACKER_PORT=$collector \
-  MESH_CLUSTER_NAME=bench-kafka-$$ MESH_CLUSTER_PORT=25921 \
-  taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.CollectorNode > "$work/collector.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 1200); do curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" && break; sleep 0.05; done
-curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" || { echo "the collector did not start:" >&2; tail -20 "$work/collector.log" >&2; exit 1; }
-
-published() {
-  curl -s "http://127.0.0.1:$collector/metrics" | awk '$1 ~ /^mesh_tracker_hits_published_total/ {s += $2} END {printf "%d", s}'
-}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+published() { metric $collector mesh_tracker_hits_published_total; }
 url="http://127.0.0.1:$collector/m/s.gif?s=bench.example&p=/pricing&r=https%3A%2F%2Fsearch.example%2F&sc=1920x1080"
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); load average before: $(cut -d' ' -f1-3 /proc/loadavg); date $(date -u +%FT%TZ)"
@@ -79,11 +56,11 @@ for _ in $(seq 1 "$runs"); do
 done
 echo "  ProducerPerformance: records acknowledged per second ${reference_rates[*]}" >&2
 
-collector=$(printf '%s\n' "${collector_rates[@]}" | median)
+collector_rate=$(printf '%s\n' "${collector_rates[@]}" | median)
 reference=$(printf '%s\n' "${reference_rates[@]}" | median)
 echo
 echo "| producer (core $server_cpu; broker on core $client_cpu) | records acknowledged per second | vs reference |"
 echo "|---|---|---|"
 printf '| Kafka ProducerPerformance, %s-byte records | %s | 1.00x |\n' "$record_size" "$reference"
-printf '| Mesh collector under wrk (pixel hits) | %s | %.2fx |\n' "$collector" "$(awk -v a="$collector" -v b="$reference" 'BEGIN {print a / b}')"
+printf '| Mesh collector under wrk (pixel hits) | %s | %.2fx |\n' "$collector_rate" "$(awk -v a="$collector_rate" -v b="$reference" 'BEGIN {print a / b}')"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -37,29 +37,9 @@ nginx_port=18389
 kafka_port=18392
 ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 query="s=bench.example&p=/pricing"
-work=$(mktemp -d)
-pids=()
-stop() {
-  local status=$?
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-  exit $status
-}
-trap stop EXIT
-
-taskset -c $client_cpu java -cp "$cp" dev.mesh.bench.Infrastructure --data "$work/infra" --kafka-port $kafka_port \
-  > "$work/infra.out" 2> "$work/infra.log" &
-pids+=($!)
-for _ in $(seq 1 600); do grep -q MESH_DATABASE_URL "$work/infra.out" && break; sleep 0.1; done
-database_url=$(awk -F= '/^MESH_DATABASE_URL=/ {print substr($0, index($0, "=") + 1)}' "$work/infra.out")
-[ -n "$database_url" ] || { echo "Kafka and PostgreSQL did not start:" >&2; tail -20 "$work/infra.log" >&2; exit 1; }
-
-MESH_DATABASE_URL=$database_url MESH_KAFKA_BOOTSTRAP=127.0.0.1:$kafka_port MESH_TRACKER_PORT=$collector \
-  MESH_CLUSTER_NAME=bench-pixel-$$ MESH_CLUSTER_PORT=25901 \
-  taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.CollectorNode > "$work/collector.log" 2>&1 &
-collector_pid=$!
-pids+=($collector_pid)
+# shellcheck source=bench/collector-lib.sh
+. bench/collector-lib.sh
+start_collector $kafka_port $collector 25901
 
 mkdir -p "$work/nginx"
 cat > "$work/nginx/nginx.conf" <<EOF
@@ -85,19 +65,13 @@ taskset -c $server_cpu "$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" 
 nginx_pid=$!
 pids+=($nginx_pid)
 
-for _ in $(seq 1 1200); do curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" && break; sleep 0.05; done
-curl -fs -o /dev/null "http://127.0.0.1:$collector/health/ready" || { echo "the collector did not start:" >&2; tail -20 "$work/collector.log" >&2; exit 1; }
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/m/s.gif" && break; sleep 0.05; done
 
-metric() { # sum of a meter's samples on the collector's /metrics
-  curl -s "http://127.0.0.1:$collector/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'
-}
 ticks() { # CPU clock ticks (utime+stime) of a process and its children threads/processes
   local total=0 pid
   for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done
   echo $total
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 hz=$(getconf CLK_TCK)
 
 declare -A rps per_cpu
@@ -125,7 +99,10 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the m
 echo "servers on core $server_cpu, wrk, PixelLoad, Kafka and PostgreSQL on core $client_cpu; wrk -t1 -c$connections," \
   "$runs runs of $duration after a $warmup warm-up; date $(date -u +%FT%TZ)"
 
-accepted_before=$(curl -s "http://127.0.0.1:$collector/metrics" | awk '/^mesh_tracker_hits_received_total/ && /outcome="accepted"/ {s += $2} END {printf "%d", s}')
+accepted() { # hits the collector accepted (the received counter's outcome="accepted" series)
+  curl -s "http://127.0.0.1:$collector/metrics" | awk '/^mesh_tracker_hits_received_total/ && /outcome="accepted"/ {s += $2} END {printf "%d", s}'
+}
+accepted_before=$(accepted)
 echo "peak:" >&2
 nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
 # shellcheck disable=SC2086
@@ -154,10 +131,10 @@ for percent in 25 50 75; do
 done
 
 # every accepted hit ends up in Kafka, or is counted as dropped when the buffer was full
-for _ in $(seq 1 600); do [ "$(metric mesh_tracker_buffered_hits)" = 0 ] && break; sleep 0.1; done
-accepted=$(( $(curl -s "http://127.0.0.1:$collector/metrics" | awk '/^mesh_tracker_hits_received_total/ && /outcome="accepted"/ {s += $2} END {printf "%d", s}') - accepted_before ))
-published=$(metric mesh_tracker_hits_published_total)
-dropped=$(metric mesh_tracker_hits_dropped_total)
+for _ in $(seq 1 600); do [ "$(metric $collector mesh_tracker_buffered_hits)" = 0 ] && break; sleep 0.1; done
+accepted=$(( $(accepted) - accepted_before ))
+published=$(metric $collector mesh_tracker_hits_published_total)
+dropped=$(metric $collector mesh_tracker_hits_dropped_total)
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Kafka: $accepted hits accepted during the runs, $published acknowledged by Kafka in all, $dropped dropped (buffer full)"
