@@ -48,8 +48,8 @@ public final class HitPublisherVerticle extends MeshVerticle {
   /** Sends Kafka failed, on their way back to the buffer (filled on Kafka's I/O thread). */
   private final Queue<JsonObject> refused = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean refusalsNoticed = new AtomicBoolean();
+  /** The batch being handed to the producer, or the last one handed; one at a time. */
   private Future<Void> handing = Future.succeededFuture();
-  private boolean handingOver;
   private int capacity;
   private boolean connected;
   private boolean connecting;
@@ -94,7 +94,7 @@ public final class HitPublisherVerticle extends MeshVerticle {
 
   /** Hands what waits to the producer, one batch at a time. */
   private void drain() {
-    if (!connected || handingOver || waiting.isEmpty()) {
+    if (!connected || !handing.isComplete() || waiting.isEmpty()) {
       return;
     }
     List<JsonObject> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
@@ -102,7 +102,6 @@ public final class HitPublisherVerticle extends MeshVerticle {
       batch.add(waiting.poll());
     }
     inFlight.addAndGet(batch.size());
-    handingOver = true;
     handing = vertx.executeBlocking(() -> {
       for (JsonObject hit : batch) {
         try {
@@ -114,10 +113,7 @@ public final class HitPublisherVerticle extends MeshVerticle {
       }
       return null;
     }, false).mapEmpty();
-    handing.onComplete(handed -> {
-      handingOver = false;
-      drain();
-    });
+    handing.onComplete(handed -> drain());
   }
 
   /** Completes once no batch is being handed over and nothing waits (or Kafka is away). */
