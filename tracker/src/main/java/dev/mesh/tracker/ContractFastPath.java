@@ -17,8 +17,6 @@ final class ContractFastPath {
 
   private static final Set<String> HIT_FIELDS =
     Set.of("v", "id", "ts", "site", "name", "page", "referrer", "visitor", "screen", "source", "props");
-  private static final int MAX_PROPS = 30;
-  private static final int MAX_PROP_NAME = 100;
 
   private ContractFastPath() {
   }
@@ -36,7 +34,7 @@ final class ContractFastPath {
       && isUuid(hit.getValue("id"))
       && isInteger(hit.getValue("ts"), 0, Long.MAX_VALUE)
       && hit.getValue("site") instanceof String site && Sites.ID.matcher(site).matches()
-      && hit.getValue("name") instanceof String name && fits(name, 1, 100)
+      && hit.getValue("name") instanceof String name && fits(name, 1, Collector.MAX_NAME)
       && hit.getValue("page") instanceof String page && page.startsWith("/") && page.length() <= 512
       && hit.getValue("referrer") instanceof String referrer && referrer.length() <= 253
       && isHex(hit.getValue("visitor"), 16)
@@ -53,7 +51,7 @@ final class ContractFastPath {
     Object props = beacon.getValue("props");
     return beacon.getValue("site") instanceof String site && fits(site, 1, 100)
       && beacon.getValue("url") instanceof String url && fits(url, 1, 2000)
-      && (name == null && !beacon.containsKey("name") || name instanceof String n && fits(n, 1, 100))
+      && (name == null && !beacon.containsKey("name") || name instanceof String n && fits(n, 1, Collector.MAX_NAME))
       && (referrer == null && !beacon.containsKey("referrer") || referrer instanceof String r && r.length() <= 2000)
       && (screen == null && !beacon.containsKey("screen") || screen instanceof String s && s.length() <= 11)
       && (props == null && !beacon.containsKey("props") || props instanceof JsonObject p && arePlainProps(p, false));
@@ -102,7 +100,7 @@ final class ContractFastPath {
 
   /** A hit's props are strings of at most 500 characters; a beacon's may also be numbers and booleans. */
   private static boolean arePlainProps(JsonObject props, boolean ofHit) {
-    if (props.size() > MAX_PROPS) {
+    if (props.size() > Collector.MAX_PROPS) {
       return false;
     }
     for (Map.Entry<String, Object> entry : props) {
@@ -110,7 +108,7 @@ final class ContractFastPath {
       boolean plain = ofHit
         ? value instanceof String s && s.length() <= Collector.MAX_PROP_VALUE
         : value instanceof String || value instanceof Number || value instanceof Boolean;
-      if (entry.getKey().length() > MAX_PROP_NAME || !plain) {
+      if (entry.getKey().length() > Collector.MAX_NAME || !plain) {
         return false;
       }
     }
