@@ -79,7 +79,7 @@ public final class MeshAllInOne {
   }
 
   /** Every service's verticles; the registry first so the others find it at once. */
-  static List<Supplier<? extends Deployable>> services() {
+  public static List<Supplier<? extends Deployable>> services() {
     List<Supplier<? extends Deployable>> verticles = new ArrayList<>();
     verticles.addAll(Registry.verticles());
     verticles.addAll(WidgetHost.verticles());

@@ -1,5 +1,6 @@
 package dev.mesh.reliability;
 
+import dev.mesh.allinone.MeshAllInOne;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
@@ -7,14 +8,9 @@ import dev.mesh.common.testing.Endpoints;
 import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.embedded.EmbeddedKafka;
-import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
-import dev.mesh.registry.Registry;
-import dev.mesh.tracker.Tracker;
-import dev.mesh.widgethost.WidgetHost;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.vertx.core.Deployable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -23,10 +19,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The whole of Mesh, as the all-in-one runs it, for every class of the suite: one cluster member with
@@ -71,7 +65,7 @@ final class Mesh {
       .with(Setting.REGISTRY_TOKEN, TOKEN)
       .with(Setting.TRACKER_BUFFER_HITS, BUFFER_HITS)
       .with(Setting.WIDGETS_DIR, widgets.toString());
-    node = cluster.start(config, services());
+    node = cluster.start(config, MeshAllInOne.services());
     gatewayPort = Endpoints.httpPort(node, GatewayVerticle.SERVICE_NAME);
     Http http = new Http(gatewayPort);
     // the gateway routes by discovery: wait until it found every service and layouts have their schema
@@ -91,15 +85,6 @@ final class Mesh {
       Runtime.getRuntime().addShutdownHook(new Thread(started::close, "reliability-mesh-stop"));
     }
     return shared;
-  }
-
-  static List<Supplier<? extends Deployable>> services() {
-    List<Supplier<? extends Deployable>> verticles = new ArrayList<>();
-    verticles.addAll(Registry.verticles());
-    verticles.addAll(WidgetHost.verticles());
-    verticles.addAll(Tracker.verticles());
-    verticles.addAll(Gateway.verticles());
-    return verticles;
   }
 
   Http http() {
