@@ -1,6 +1,7 @@
 # Sourced by bench/pixel.sh and bench/kafka.sh: the collector alone (bench's CollectorNode) on
 # $server_cpu, with Kafka and the salts' PostgreSQL in a process of their own (Infrastructure) on
-# $client_cpu; everything started is stopped on exit. Expects cp, server_cpu, client_cpu.
+# $client_cpu; everything started is stopped on exit. Expects cp, server_cpu, client_cpu; the
+# collector's JVM takes extra options from COLLECTOR_JAVA_OPTS (bench/profile-collector.sh records JFR).
 work=$(mktemp -d)
 pids=()
 stop() {
@@ -24,7 +25,7 @@ start_collector() {
 
   MESH_DATABASE_URL=$database_url MESH_KAFKA_BOOTSTRAP=127.0.0.1:$kafka_port MESH_TRACKER_PORT=$port \
     MESH_CLUSTER_NAME=bench-collector-$$ MESH_CLUSTER_PORT=$cluster_port \
-    taskset -c "$server_cpu" java -cp "$cp" dev.mesh.bench.CollectorNode > "$work/collector.log" 2>&1 &
+    taskset -c "$server_cpu" java ${COLLECTOR_JAVA_OPTS:-} -cp "$cp" dev.mesh.bench.CollectorNode > "$work/collector.log" 2>&1 &
   collector_pid=$!
   pids+=($collector_pid)
   for _ in $(seq 1 1200); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.05; done
@@ -37,3 +38,10 @@ metric() {
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+ticks() { # CPU clock ticks (utime+stime) of processes, all their threads included
+  local total=0 pid
+  for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done
+  echo $total
+}
+hz=$(getconf CLK_TCK)

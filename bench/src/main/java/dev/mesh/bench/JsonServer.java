@@ -9,8 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The registry benchmark's reference: a plain Vert.x HTTP server answering fixed JSON bodies from
- * memory, the least any server does to answer the same bytes the registry does.
+ * A reference of the registry and pixel benchmarks: a plain Vert.x HTTP server answering fixed bodies
+ * from memory (JSON unless {@code --content-type} says otherwise), the least a Vert.x server does to
+ * answer the same bytes the registry or the collector does.
  * <pre>java -cp ... dev.mesh.bench.JsonServer --port 18589 --route /api/widgets=list.json --route /api/widgets/x=get.json</pre>
  */
 public final class JsonServer {
@@ -22,15 +23,16 @@ public final class JsonServer {
       int eq = route.indexOf('=');
       bodies.put(route.substring(0, eq), Buffer.buffer(Files.readAllBytes(Path.of(route.substring(eq + 1)))));
     }
+    String contentType = args.string("content-type", "application/json");
     Vertx.vertx().createHttpServer().requestHandler(request -> {
       Buffer body = bodies.get(request.path());
       if (body == null) {
         request.response().setStatusCode(404).end();
       } else {
-        request.response().putHeader("Content-Type", "application/json").end(body);
+        request.response().putHeader("Content-Type", contentType).end(body);
       }
     }).listen(args.integer("port", 18589), "127.0.0.1")
-      .onSuccess(s -> System.out.println("JSON server on " + s.actualPort()))
+      .onSuccess(s -> System.out.println("fixed-body server on " + s.actualPort()))
       .onFailure(e -> {
         e.printStackTrace();
         System.exit(1);

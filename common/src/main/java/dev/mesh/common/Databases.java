@@ -3,10 +3,15 @@ package dev.mesh.common;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** The one place a PostgreSQL pool is made from {@link MeshConfig}. */
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/** The one place a PostgreSQL pool is made from {@link MeshConfig}, and its failures told apart. */
 public final class Databases {
 
   private Databases() {
@@ -39,5 +44,17 @@ public final class Databases {
       .connectingTo(connectOptions(config))
       .using(vertx)
       .build();
+  }
+
+  /** A failure of the connection to the database rather than of the statement: worth a 503, not a 500. */
+  public static boolean unreachable(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      // 08: connection exception, 57P: operator intervention (shutdown), 53: insufficient resources
+      return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
+    }
+    // refused or lost connections, and a pool that could not get one in time
+    return failure instanceof IOException || failure instanceof TimeoutException || failure instanceof ClosedConnectionException
+      || (failure.getCause() != null && failure.getCause() != failure && unreachable(failure.getCause()));
   }
 }

@@ -54,11 +54,16 @@ public abstract class MeshVerticle extends VerticleBase {
 
   /** Listens on the service's port and announces the endpoint under the service's name. */
   protected Future<HttpServer> serve(Router router, Setting port, String service) {
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+    return vertx.createHttpServer(httpServerOptions())
       .invalidRequestHandler(HttpErrors::invalidRequest)
       .requestHandler(router)
       .listen(settings.port(port), settings.string(Setting.BIND_HOST))
       .compose(server -> publishHttpEndpoint(service, server.actualPort()).map(server));
+  }
+
+  /** The options of {@link #serve}'s server: answers gzip-compressed when the client accepts it. */
+  protected HttpServerOptions httpServerOptions() {
+    return new HttpServerOptions().setCompressionSupported(true);
   }
 
   /** Announces an HTTP API of this process (e.g. the registry's), for the gateway to route to. */

@@ -21,6 +21,7 @@ public enum Setting {
   CLUSTER_K8S_SERVICE_DNS("MESH_CLUSTER_K8S_SERVICE_DNS", "", "Headless service DNS name (`kubernetes` join), e.g. `mesh-cluster.mesh.svc.cluster.local`."),
   CLUSTER_MEMBER_TIMEOUT_SECONDS("MESH_CLUSTER_MEMBER_TIMEOUT_SECONDS", "5", "Seconds without a heartbeat before a member is declared dead and its widgets expire."),
   EVENTBUS_PORT("MESH_EVENTBUS_PORT", "0", "Event-bus TCP port (0 = any free port; pin it on Kubernetes so a NetworkPolicy can allow it)."),
+  METRICS_HTTP_SERVER("MESH_METRICS_HTTP_SERVER", "true", "Per-request HTTP server meters on `/metrics` (`vertx_http_server_*`: requests, times and sizes by method and code). `false` saves about a fifth of the collector's CPU per pixel (docs/benchmarks.md); the tracker still counts every hit by outcome."),
   DATABASE_URL("MESH_DATABASE_URL", "", "PostgreSQL URL `postgresql://host:port/db`. Empty in the all-in-one: an embedded PostgreSQL is started under the data folder."),
   DATABASE_USER("MESH_DATABASE_USER", "", "PostgreSQL user (overrides the one in the URL)."),
   DATABASE_PASSWORD("MESH_DATABASE_PASSWORD", "", "PostgreSQL password (overrides the one in the URL)."),

@@ -78,12 +78,12 @@ class EndpointFuzzTest {
 
   // ---- registry, both API shapes
 
-  @Property(tries = 500, seed = "1001")
+  @Property(tries = 1000, seed = "1001")
   void registryManifests(@ForAll("manifests") Fuzzed body, @ForAll("widgetIds") String id) {
     registration("PUT", "/api/widgets/" + id, body, "/api/widgets/" + id);
   }
 
-  @Property(tries = 500, seed = "1002")
+  @Property(tries = 1000, seed = "1002")
   void registryOriginalApi(@ForAll("v1Registrations") Fuzzed body, @ForAll("widgetIds") String id) {
     registration("POST", "/api/v1/registry/" + id, body, "/api/widgets/" + id);
   }
@@ -127,32 +127,32 @@ class EndpointFuzzTest {
 
   // ---- layouts: create, update with If-Match, clone, shares, import, revisions
 
-  @Property(tries = 300, seed = "2001")
+  @Property(tries = 1000, seed = "2001")
   void layoutCreation(@ForAll("layoutBodies") Fuzzed body) {
     layoutCall("POST", "/api/layouts", body, null);
   }
 
-  @Property(tries = 400, seed = "2002")
+  @Property(tries = 1000, seed = "2002")
   void layoutUpdates(@ForAll("layoutBodies") Fuzzed body, @ForAll("ifMatches") String ifMatch) {
     layoutCall("PUT", "/api/layouts/" + layout, body, ifMatch);
   }
 
-  @Property(tries = 200, seed = "2003")
+  @Property(tries = 1000, seed = "2003")
   void layoutClones(@ForAll("cloneBodies") Fuzzed body) {
     layoutCall("POST", "/api/layouts/" + layout + "/clone", body, null);
   }
 
-  @Property(tries = 300, seed = "2004")
+  @Property(tries = 1000, seed = "2004")
   void layoutShares(@ForAll("shareBodies") Fuzzed body) {
     layoutCall("PUT", "/api/layouts/" + layout + "/shares", body, null);
   }
 
-  @Property(tries = 300, seed = "2005")
+  @Property(tries = 1000, seed = "2005")
   void layoutImports(@ForAll("exportBodies") Fuzzed body) {
     layoutCall("POST", "/api/layouts/import", body, null);
   }
 
-  @Property(tries = 300, seed = "2006")
+  @Property(tries = 1000, seed = "2006")
   void layoutRevisions(@ForAll("revisionCalls") String[] call) {
     layoutCall(call[0], call[1], call[2] == null ? null : new Fuzzed(call[2].getBytes(StandardCharsets.UTF_8), call[2]), null);
   }
@@ -224,7 +224,7 @@ class EndpointFuzzTest {
 
   // ---- tracker: pixel, beacon, query API
 
-  @Property(tries = 600, seed = "3001")
+  @Property(tries = 2000, seed = "3001")
   void pixel(@ForAll("pixelQueries") String query, @ForAll("userAgents") String userAgent, @ForAll("forwardedFor") String forwarded) {
     Http.Answer answer = http.send("GET", "/m/s.gif?" + query, null, "User-Agent", userAgent, "X-Forwarded-For", forwarded,
       "Referer", "https://news.example/" + query.hashCode());
@@ -240,7 +240,7 @@ class EndpointFuzzTest {
     assertThat(answer.header("Cache-Control")).contains("no-store");
   }
 
-  @Property(tries = 600, seed = "3002")
+  @Property(tries = 2000, seed = "3002")
   void beacon(@ForAll("beacons") Fuzzed body, @ForAll("contentTypes") String contentType) {
     double accepted = mesh.counter("mesh_tracker_hits_received", "outcome", "accepted");
     Http.Answer answer = http.send("POST", "/m/e", body.body(), "User-Agent", BROWSER, "Content-Type", contentType);
@@ -251,7 +251,7 @@ class EndpointFuzzTest {
     }
   }
 
-  @Property(tries = 600, seed = "3003")
+  @Property(tries = 2000, seed = "3003")
   void queryApi(@ForAll("queries") String pathAndQuery) {
     checked(http.get(pathAndQuery), pathAndQuery);
   }
@@ -338,7 +338,7 @@ class EndpointFuzzTest {
 
   // ---- widget files through the gateway
 
-  @Property(tries = 600, seed = "4001")
+  @Property(tries = 2000, seed = "4001")
   void widgetFiles(@ForAll("filePaths") String path) {
     Http.Answer answer = http.get(path);
     checked(answer, path);

@@ -234,12 +234,18 @@ class FaultsTest {
     Poll.until(BridgeClient.WAIT, "saves acknowledged before the restart", () -> acknowledged.size() >= 5);
     mesh.stopPostgres();
     Poll.until(Duration.ofSeconds(30), "saves refused with 503 during the outage", () -> outageMessages.size() >= 3);
+    // the tracker's analytics read the same database: one feature degraded, with a message, not a 500
+    String summary = "/api/tracker/sites/shop.example/summary?range=24h";
+    Http.Answer analytics = http.get(summary);
+    assertThat(analytics.status()).as("analytics during the outage: " + analytics).isEqualTo(503);
+    assertThat(analytics.message()).as("the 503 names the problem").contains("PostgreSQL");
     mesh.startPostgres();
     int before = acknowledged.size();
     Poll.until(Duration.ofSeconds(60), "saves acknowledged again after the restart, without restarting the gateway",
       () -> acknowledged.size() >= before + 5);
     saving.set(false);
     saver.join();
+    Poll.until(Duration.ofSeconds(30), "analytics answer again after the restart", () -> http.get(summary).status() == 200);
 
     assertThat(outageMessages).as("every refusal during the outage is a 503 naming it").allSatisfy(message ->
       assertThat(message).isNotNull().doesNotStartWith("unexpected"));

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -128,7 +129,7 @@ final class Collector {
     }
     JsonObject hit = new JsonObject()
       .put("v", 1)
-      .put("id", UUID.randomUUID().toString())
+      .put("id", newId())
       .put("ts", now.toEpochMilli())
       .put("site", site)
       .put("name", name)
@@ -141,6 +142,17 @@ final class Collector {
       hit.put("props", props);
     }
     return new Result(Outcome.ACCEPTED, hit, null);
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's fast generator rather than SecureRandom's, whose cost
+   * showed in the collector's profile: the id tells hits apart downstream and guards nothing.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(high, low).toString();
   }
 
   private static String screen(String value) {

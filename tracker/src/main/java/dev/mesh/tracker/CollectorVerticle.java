@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -108,6 +109,16 @@ public final class CollectorVerticle extends MeshVerticle {
       throw new IllegalArgumentException(setting.key() + " must be a plain path starting with /, got '" + path + "'");
     }
     return path;
+  }
+
+  /**
+   * Without compression: nothing the collector sends gains from it (a 43-byte GIF, {@code {}}, a
+   * 1.8 KB script cached for an hour), and the compressor in the pipeline cost 9% of the event
+   * loop's time per pixel in the profile (bench/profile-collector.sh, docs/benchmarks.md).
+   */
+  @Override
+  protected HttpServerOptions httpServerOptions() {
+    return super.httpServerOptions().setCompressionSupported(false);
   }
 
   /** Always the GIF, never an error: a broken pixel would show on the site owner's page. */

@@ -1,5 +1,6 @@
 package dev.mesh.tracker;
 
+import dev.mesh.common.Databases;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -59,7 +60,7 @@ final class PostgresAnalytics implements Analytics {
       + "(SELECT date_trunc(" + b + ", minute, 'UTC') AS t, sum(views) AS views FROM " + views + where(query) + " GROUP BY 1) v "
       + "FULL JOIN (SELECT date_trunc(" + b + ", minute, 'UTC') AS t, count(DISTINCT visitor) AS visitors FROM " + visitors
       + where(query) + " GROUP BY 1) u ON v.t = u.t ORDER BY 1";
-    return pool.preparedQuery(sql).execute(params(query).addString(bucket.sql()))
+    return run(sql, params(query).addString(bucket.sql()))
       .map(rows -> list(rows, row -> new Point(instant(row.getOffsetDateTime("t")), row.getLong("views"), row.getLong("visitors"))));
   }
 
@@ -67,7 +68,7 @@ final class PostgresAnalytics implements Analytics {
   public Future<Counts> totals(Query query) {
     String sql = "SELECT (SELECT coalesce(sum(views), 0) FROM " + views + where(query) + ") AS views, "
       + "(SELECT count(DISTINCT visitor) FROM " + visitors + where(query) + ") AS visitors";
-    return pool.preparedQuery(sql).execute(params(query))
+    return run(sql, params(query))
       .map(rows -> {
         Row row = rows.iterator().next();
         return new Counts(row.getLong("views"), row.getLong("visitors"));
@@ -81,7 +82,7 @@ final class PostgresAnalytics implements Analytics {
       + "(SELECT page, sum(views) AS views FROM " + views + where(site) + " GROUP BY page) v LEFT JOIN "
       + "(SELECT page, count(DISTINCT visitor) AS visitors FROM " + visitors + where(site) + " GROUP BY page) u "
       + "ON v.page = u.page ORDER BY v.views DESC, visitors DESC, v.page COLLATE \"C\" LIMIT $4";
-    return pool.preparedQuery(sql).execute(params(site).addInteger(limit))
+    return run(sql, params(site).addInteger(limit))
       .map(rows -> list(rows, row -> new PageCounts(row.getString("page"), row.getLong("views"), row.getLong("visitors"))));
   }
 
@@ -98,7 +99,7 @@ final class PostgresAnalytics implements Analytics {
   private Future<List<Ranked>> ranked(String key, String count, String table, Query query, int limit) {
     String sql = "SELECT " + key + " AS key, " + count + " AS count FROM " + table + where(query)
       + " GROUP BY 1 ORDER BY 2 DESC, " + key + " COLLATE \"C\" LIMIT $" + (query.page() == null ? 4 : 5);
-    return pool.preparedQuery(sql).execute(params(query).addInteger(limit))
+    return run(sql, params(query).addInteger(limit))
       .map(rows -> list(rows, row -> new Ranked(row.getString("key"), row.getLong("count"))));
   }
 
@@ -110,14 +111,20 @@ final class PostgresAnalytics implements Analytics {
     if (page != null) {
       params.addString(page);
     }
-    return pool.preparedQuery(sql).execute(params).map(rows -> rows.iterator().next().getLong("visitors"));
+    return run(sql, params).map(rows -> rows.iterator().next().getLong("visitors"));
   }
 
   @Override
   public Future<List<Site>> sites() {
-    return pool.query("SELECT site, first_seen, last_seen, views FROM " + sites + " ORDER BY site COLLATE \"C\"").execute()
+    return run("SELECT site, first_seen, last_seen, views FROM " + sites + " ORDER BY site COLLATE \"C\"", Tuple.tuple())
       .map(rows -> list(rows, row -> new Site(row.getString("site"), instant(row.getOffsetDateTime("first_seen")),
         instant(row.getOffsetDateTime("last_seen")), row.getLong("views"))));
+  }
+
+  /** The statement's rows; a database that cannot be reached (down, restarting, no free connection) is {@link Unavailable}. */
+  private Future<RowSet<Row>> run(String sql, Tuple params) {
+    return pool.preparedQuery(sql).execute(params).recover(failure -> Future.failedFuture(Databases.unreachable(failure)
+      ? new Unavailable("the PostgreSQL projections cannot be reached") : failure));
   }
 
   private static <T> List<T> list(RowSet<Row> rows, Function<Row, T> map) {

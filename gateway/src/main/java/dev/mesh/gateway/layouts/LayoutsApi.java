@@ -1,5 +1,6 @@
 package dev.mesh.gateway.layouts;
 
+import dev.mesh.common.Databases;
 import dev.mesh.common.HttpErrors;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
@@ -18,11 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -345,7 +342,7 @@ public final class LayoutsApi {
         ctx.response().setStatusCode(refusal.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(refusal.toJson().encode());
       }
-    } else if (unreachable(failure)) {
+    } else if (Databases.unreachable(failure)) {
       long now = System.nanoTime();
       if (now - lastOutageLog > OUTAGE_LOG_INTERVAL_NS) {
         // one line per interval, not one per request, while the database is away
@@ -357,18 +354,6 @@ public final class LayoutsApi {
     } else {
       ctx.fail(failure);
     }
-  }
-
-  /** A failure of the connection to the database rather than of the statement. */
-  private static boolean unreachable(Throwable failure) {
-    if (failure instanceof PgException pg) {
-      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-      // 08: connection exception, 57P: operator intervention (shutdown), 53: insufficient resources
-      return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
-    }
-    // refused or lost connections, and a pool that could not get one in time
-    return failure instanceof IOException || failure instanceof TimeoutException || failure instanceof ClosedConnectionException
-      || (failure.getCause() != null && failure.getCause() != failure && unreachable(failure.getCause()));
   }
 
   /** Refusals thrown while reading a request, and bodies over the limit, on any layouts route. */
