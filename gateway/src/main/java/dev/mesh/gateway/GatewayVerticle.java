@@ -3,6 +3,7 @@ package dev.mesh.gateway;
 import dev.mesh.common.Addresses;
 import dev.mesh.common.Databases;
 import dev.mesh.common.Health;
+import dev.mesh.common.HttpErrors;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import dev.mesh.gateway.bridge.SessionBridge;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one origin users talk to (port 8080): it routes the services' APIs to whichever instances are
@@ -49,7 +51,7 @@ public final class GatewayVerticle extends MeshVerticle {
     Future<Void> bridge = SessionBridge.mount(router, vertx, Set.of(Addresses.REGISTRY_CHANGES, Addresses.TRACKER_LIVE),
       node.meterRegistry());
     router.route("/*").handler(pageHeaders(contentSecurityPolicy(settings.flag(Setting.CSP_INLINE_STYLES))));
-    router.route("/*").handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
+    router.route("/*").handler(GatewayVerticle::plainFilePath).handler(StaticHandler.create("gateway-webroot").setCachingEnabled(true));
     return Future.all(directory.refresh(), layouts.start(), bridge)
       .compose(v -> serve(router, Setting.GATEWAY_PORT, SERVICE_NAME));
   }
@@ -71,6 +73,22 @@ public final class GatewayVerticle extends MeshVerticle {
     ServiceProxy trackerQueries = ServiceProxy.toService("tracker-query", directory, client);
     router.route("/api/tracker/*").handler(trackerQueries);
     router.route(ServiceProxy.WIDGET_FILES + "*").handler(ServiceProxy.toWidgetHost(directory, client));
+  }
+
+  /** The characters of the webroot's file names (bundles, pages, the SDK), and the slash between them. */
+  private static final Pattern FILE_PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
+
+  /**
+   * Only plain paths reach the static files: vertx-web's StaticHandler fails with a 500 on some paths
+   * whose dot segments normalise oddly (the fuzzer found {@code /w/%2e%2e/..%5c}); no file of ours is
+   * named otherwise, so anything else is a 404.
+   */
+  private static void plainFilePath(RoutingContext ctx) {
+    if (FILE_PATH.matcher(ctx.normalizedPath()).matches()) {
+      ctx.next();
+    } else {
+      HttpErrors.send(ctx, 404, "No page or file at this path");
+    }
   }
 
   /**

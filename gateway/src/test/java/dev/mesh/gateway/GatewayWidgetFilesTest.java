@@ -79,6 +79,16 @@ class GatewayWidgetFilesTest {
     }
   }
 
+  @Test
+  void aPathThatClimbsOutOfTheWidgetFilesIsA404WithAMessage() {
+    // the first one was found by the reliability suite's fuzzer: vertx-web's StaticHandler failed on it with a 500
+    for (String path : new String[] {"/w/%2e%2e/..%5c", "/w/..%5c..%5cetc/passwd", "/app/%2e%2e/..%5c%5c"}) {
+      HttpResponse<Buffer> response = get(path);
+      assertThat(response.statusCode()).as(path).isEqualTo(404);
+      assertThat(response.bodyAsJsonObject().getString("message")).as(path).isNotBlank();
+    }
+  }
+
   private static MeshConfig host(Path folder) {
     return cluster.config().with(Setting.WIDGETS_DIR, folder.toString()).with(Setting.WIDGET_EXAMPLES, false);
   }
