@@ -34,28 +34,14 @@ ulimit -n "$(ulimit -Hn)" # 10k clients: 10k sockets in each of the client and s
 gateway=18480
 raw=18490
 cluster_port=26001
-work=$(mktemp -d)
-mesh_pid=
-raw_pid=
-stop() {
-  local status=$?
-  [ -n "$raw_pid" ] && kill -TERM "$raw_pid" 2>/dev/null && { wait "$raw_pid" 2>/dev/null || true; }
-  [ -n "$mesh_pid" ] && kill -TERM "$mesh_pid" 2>/dev/null && { wait "$mesh_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-  exit $status
-}
-trap stop EXIT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 cluster="bench-fanout-$$"
-MESH_DATA_DIR="$work/data" MESH_WIDGETS_DIR= MESH_GATEWAY_PORT=$gateway MESH_TRACKER_PORT=0 \
-  MESH_REGISTRY_PORT=0 MESH_WIDGET_HOST_PORT=0 MESH_TRACKER_QUERY_PORT=0 MESH_KAFKA_EMBEDDED_PORT=18492 \
-  MESH_CLUSTER_NAME=$cluster MESH_CLUSTER_PORT=$cluster_port MESH_CLUSTER_MEMBERS=127.0.0.1:$cluster_port \
-  taskset -c $server_cpu java -jar "$jar" > "$work/mesh.log" 2>&1 &
-mesh_pid=$!
 taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.RawBroadcast $raw > "$work/raw.log" 2>&1 &
 raw_pid=$!
-for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$gateway/health/ready" && break; sleep 0.02; done
-curl -fs -o /dev/null "http://127.0.0.1:$gateway/health/ready" || { echo "Mesh did not start; log:" >&2; tail -20 "$work/mesh.log" >&2; exit 1; }
+pids+=($raw_pid)
+MESH_CLUSTER_NAME=$cluster start_mesh $gateway 18492 $cluster_port
 
 echo "machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem/ {print $2}') GiB; $(java -version 2>&1 | head -1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); date $(date -u +%FT%TZ)"

@@ -15,25 +15,14 @@ frontend=gateway/src/main/frontend
   || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 port=18680
-work=$(mktemp -d)
-mesh_pid=
-stop() {
-  local status=$?
-  [ -n "$mesh_pid" ] && kill -TERM "$mesh_pid" 2>/dev/null && { wait "$mesh_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-  exit $status
-}
-trap stop EXIT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 mkdir -p "$work/ref"
 cp bench/src/main/reference/index.html "$work/ref/"
 # built like the dashboard (build.mjs): ES module, minified, ES2022
 NODE_PATH=$frontend/node_modules $frontend/node_modules/.bin/esbuild bench/src/main/reference/two-elements.js \
   --bundle --format=esm --minify --target=es2022 --log-level=warning --outfile="$work/ref/two-elements.js"
-MESH_DATA_DIR="$work/data" MESH_WIDGETS_DIR= MESH_GATEWAY_PORT=$port MESH_REGISTRY_PORT=0 MESH_TRACKER_PORT=0 \
-  MESH_WIDGET_HOST_PORT=0 MESH_TRACKER_QUERY_PORT=0 MESH_KAFKA_EMBEDDED_PORT=18692 MESH_CLUSTER_NAME=bench-first-$$ \
-  MESH_CLUSTER_PORT=26201 java -jar "$jar" > "$work/mesh.log" 2>&1 &
-mesh_pid=$!
-for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.02; done
+start_mesh $port 18692 26201
 for _ in $(seq 1 500); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/widgets/sales-chart" && break; sleep 0.02; done
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); date $(date -u +%FT%TZ)"

@@ -22,8 +22,8 @@ client_cpu=1
 collector=18482
 kafka_port=18492
 ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
-# shellcheck source=bench/collector-lib.sh
-. bench/collector-lib.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 start_collector $kafka_port $collector 25921
 
 published() { metric $collector mesh_tracker_hits_published_total; }

@@ -42,8 +42,8 @@ bare_port=18390
 kafka_port=18392
 ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 query="s=bench.example&p=/pricing"
-# shellcheck source=bench/collector-lib.sh
-. bench/collector-lib.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 start_collector $kafka_port $collector 25901
 
 mkdir -p "$work/nginx"
@@ -73,7 +73,7 @@ pids+=($nginx_pid)
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/m/s.gif" && break; sleep 0.05; done
 
 # the framework's own ceiling: a bare Vert.x server answering the same GIF from memory, nothing else
-printf 'GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b' > "$work/s.gif"
+curl -fs -H "User-Agent: $ua" "http://127.0.0.1:$collector/m/s.gif?$query" -o "$work/s.gif" # the collector's own GIF
 taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.JsonServer --port $bare_port --content-type image/gif \
   --route "/m/s.gif=$work/s.gif" > "$work/bare.log" 2>&1 &
 bare_pid=$!
@@ -84,17 +84,13 @@ for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/m/s
 
 declare -A rps per_cpu
 peak() { # name url pid...
-  local name=$1 url=$2 out before after requests r=() c=()
+  local name=$1 url=$2 run r=() c=()
   shift 2
-  taskset -c $client_cpu wrk -t1 -c$connections -d"$warmup" -H "User-Agent: $ua" "$url" > /dev/null # JIT, connections
+  wrk_run "$url" "$warmup" "$@" > /dev/null # JIT, connections
   for _ in $(seq 1 "$runs"); do
-    before=$(ticks "$@")
-    out=$(taskset -c $client_cpu wrk -t1 -c$connections -d"$duration" -H "User-Agent: $ua" "$url")
-    after=$(ticks "$@")
-    if echo "$out" | grep -q "Non-2xx"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
-    requests=$(echo "$out" | awk '/requests in/ {print $1}')
-    r+=("$(echo "$out" | awk '/^Requests\/sec/ {print $2}')")
-    c+=("$(awk -v n="$requests" -v t=$(( after - before )) -v hz="$hz" 'BEGIN {printf "%.0f", (t > 0 ? n / (t / hz) : 0)}')")
+    read -r -a run <<< "$(wrk_run "$url" "$duration" "$@")"
+    r+=("${run[0]}")
+    c+=("${run[1]}")
   done
   rps[$name]=$(printf '%s\n' "${r[@]}" | median)
   per_cpu[$name]=$(printf '%s\n' "${c[@]}" | median)

@@ -21,18 +21,14 @@ collector=18382
 ua="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 url="http://127.0.0.1:$collector/m/s.gif?s=bench.example&p=/pricing"
 recording=$PWD/bench/target/collector.jfr
-# shellcheck source=bench/collector-lib.sh
-. bench/collector-lib.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 COLLECTOR_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" start_collector 18392 $collector 25903
 
-taskset -c $client_cpu wrk -t1 -c32 -d20s -H "User-Agent: $ua" "$url" > /dev/null # JIT, connections
+wrk_run "$url" 20s "$collector_pid" > /dev/null # JIT, connections
 # unrecorded first, so that changes can be compared by their throughput as well as their profile
-before=$(ticks "$collector_pid")
-out=$(taskset -c $client_cpu wrk -t1 -c32 -d10s -H "User-Agent: $ua" "$url")
-after=$(ticks "$collector_pid")
-requests=$(echo "$out" | awk '/requests in/ {print $1}')
-echo "without recording: $(echo "$out" | awk '/^Requests\/sec/ {print $2}') requests/s," \
-  "$(awk -v n="$requests" -v t=$(( after - before )) -v hz="$hz" 'BEGIN {printf "%.0f", n / (t / hz)}') per server CPU-second"
+read -r rate per_cpu <<< "$(wrk_run "$url" 10s "$collector_pid")"
+echo "without recording: $rate requests/s, $per_cpu per server CPU-second"
 jcmd "$collector_pid" JFR.start name=profile settings=default > /dev/null
 taskset -c $client_cpu wrk -t1 -c32 -d"$duration" -H "User-Agent: $ua" "$url" | awk '/^Requests\/sec|Non-2xx/ {print "while recording: " $0}'
 jcmd "$collector_pid" JFR.dump name=profile filename="$recording" > /dev/null

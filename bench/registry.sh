@@ -29,23 +29,10 @@ registry=18581
 reference=18589
 cluster_port=26101
 cluster="bench-registry-$$"
-work=$(mktemp -d)
-mesh_pid=
-ref_pid=
-stop() {
-  local status=$?
-  [ -n "$ref_pid" ] && kill -TERM "$ref_pid" 2>/dev/null && { wait "$ref_pid" 2>/dev/null || true; }
-  [ -n "$mesh_pid" ] && kill -TERM "$mesh_pid" 2>/dev/null && { wait "$mesh_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-  exit $status
-}
-trap stop EXIT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 export MESH_CLUSTER_NAME=$cluster MESH_CLUSTER_MEMBERS=127.0.0.1:$cluster_port
-MESH_DATA_DIR="$work/data" MESH_WIDGETS_DIR= MESH_GATEWAY_PORT=$gateway MESH_REGISTRY_PORT=$registry \
-  MESH_TRACKER_PORT=0 MESH_WIDGET_HOST_PORT=0 MESH_TRACKER_QUERY_PORT=0 MESH_KAFKA_EMBEDDED_PORT=18592 \
-  MESH_CLUSTER_PORT=$cluster_port taskset -c $server_cpu java -jar "$jar" > "$work/mesh.log" 2>&1 &
-mesh_pid=$!
-for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$gateway/health/ready" && break; sleep 0.02; done
+MESH_REGISTRY_PORT=$registry start_mesh $gateway 18592 $cluster_port
 # the example widgets are listed once the widget-host registered them
 for _ in $(seq 1 500); do curl -fs -o /dev/null "http://127.0.0.1:$gateway/api/widgets/sales-chart" && break; sleep 0.02; done
 list=/api/widgets
@@ -54,7 +41,7 @@ curl -fs "http://127.0.0.1:$registry$list" > "$work/list.json"
 curl -fs "http://127.0.0.1:$registry$get" > "$work/get.json"
 taskset -c $server_cpu java -cp "$cp" dev.mesh.bench.JsonServer --port $reference \
   --route "$list=$work/list.json" --route "$get=$work/get.json" > "$work/ref.log" 2>&1 &
-ref_pid=$!
+pids+=($!)
 for _ in $(seq 1 500); do curl -fs -o /dev/null "http://127.0.0.1:$reference$get" && break; sleep 0.02; done
 
 echo "machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem/ {print $2}') GiB; $(java -version 2>&1 | head -1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"

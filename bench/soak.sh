@@ -15,28 +15,9 @@ clients=${3:-1000}
 jar=all-in-one/target/mesh.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
 gateway=18480
-work=$(mktemp -d)
-mesh_pid=
-sampler_pid=
-stop() {
-  local status=$?
-  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
-  [ -n "$mesh_pid" ] && kill -TERM "$mesh_pid" 2>/dev/null && { wait "$mesh_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-  exit $status
-}
-trap stop EXIT
-
-MESH_DATA_DIR="$work/data" MESH_WIDGETS_DIR= MESH_GATEWAY_PORT=$gateway MESH_TRACKER_PORT=0 \
-  MESH_REGISTRY_PORT=0 MESH_WIDGET_HOST_PORT=0 MESH_TRACKER_QUERY_PORT=0 MESH_KAFKA_EMBEDDED_PORT=18492 \
-  MESH_CLUSTER_NAME=bench-soak-$$ MESH_CLUSTER_PORT=26901 \
-  java -Xmx1g -jar "$jar" > "$work/mesh.log" 2>&1 &
-mesh_pid=$!
-for _ in $(seq 1 240); do
-  curl -fs "http://127.0.0.1:$gateway/health/ready" > /dev/null 2>&1 && break
-  kill -0 "$mesh_pid" 2>/dev/null || { cat "$work/mesh.log"; exit 1; }
-  sleep 0.5
-done
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+start_mesh $gateway 18492 26901 -Xmx1g
 
 sample() {
   echo "second,heap_after_gc_mib,rss_mib"
@@ -54,12 +35,12 @@ sample() {
 }
 sample > "$work/memory.csv" &
 sampler_pid=$!
+pids+=($sampler_pid)
 
 echo "soak: ${duration}s, pixel at ${rate}/s, ${clients} bridge clients (Mesh pid $mesh_pid)"
 status=0
 java bench/Soak.java "$gateway" "$rate" "$duration" "$clients" || status=$?
 kill "$sampler_pid" 2>/dev/null || true
-sampler_pid=
 echo
 echo "memory of the Mesh process (heap after a full GC, RSS), every 30 s:"
 cat "$work/memory.csv"

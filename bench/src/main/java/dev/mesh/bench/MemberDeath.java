@@ -28,7 +28,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MemberDeath {
 
-  public static void main(String[] argv) throws Exception {
+  public static void main(String[] argv) {
+    try {
+      run(argv);
+      Runtime.getRuntime().halt(0);
+    } catch (Exception e) {
+      // halted either way: Vert.x's threads would keep a failed run's JVM, and the script waiting on it, alive
+      e.printStackTrace();
+      Runtime.getRuntime().halt(1);
+    }
+  }
+
+  private static void run(String[] argv) throws Exception {
     Args args = new Args(argv);
     URI gateway = URI.create(args.string("gateway", "http://127.0.0.1:8080"));
     String jar = args.string("jar", "all-in-one/target/mesh.jar");
@@ -63,8 +74,9 @@ public final class MemberDeath {
       Files.writeString(folder.resolve("w.js"), "customElements.define('x-" + id + "', class extends HTMLElement {});");
       Files.writeString(folder.resolve("manifest.json"), "{\"tag\":\"x-" + id + "\",\"label\":\"Death " + run
         + "\",\"module\":\"w.js\",\"version\":\"1.0.0\",\"owner\":\"bench\",\"domain\":\"bench\",\"domainKind\":\"consumer-aligned\"}");
+      File log = new File(work.toFile(), id + ".log");
       ProcessBuilder child = new ProcessBuilder(java, "-cp", jar, "dev.mesh.widgethost.WidgetHostMain")
-        .redirectErrorStream(true).redirectOutput(new File(work.toFile(), id + ".log"));
+        .redirectErrorStream(true).redirectOutput(log);
       Map<String, String> env = child.environment();
       env.put("MESH_WIDGETS_DIR", widgets.toString());
       env.put("MESH_WIDGET_EXAMPLES", "false");
@@ -72,7 +84,13 @@ public final class MemberDeath {
       env.put("MESH_DATA_DIR", work.resolve(id + "-data").toString());
       Process process = child.start();
       try {
-        await(changes, id, "registered", 120);
+        try {
+          await(changes, id, "registered", 120);
+        } catch (IllegalStateException notRegistered) {
+          List<String> lines = Files.readAllLines(log.toPath());
+          throw new IllegalStateException(notRegistered.getMessage() + "; the widget-host's last lines:\n"
+            + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())), notRegistered);
+        }
         long killed = System.nanoTime();
         process.destroyForcibly(); // SIGKILL: no goodbye to the cluster, no un-registration
         JsonObject expired = await(changes, id, "expired", 60);
@@ -87,7 +105,6 @@ public final class MemberDeath {
     Collections.sort(millis);
     System.out.printf(Locale.ROOT, "| member killed (SIGKILL) -> widget expired on a bridge socket | %d | %d ms | %d ms | %d ms |%n",
       millis.size(), millis.get(0), millis.get((millis.size() - 1) / 2), millis.get(millis.size() - 1));
-    Runtime.getRuntime().halt(0);
   }
 
   private static JsonObject await(LinkedBlockingQueue<JsonObject> changes, String id, String type, int seconds) throws InterruptedException {
