@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -73,8 +74,16 @@ final class BridgeClient {
 
   /** Sends a text frame; one the server closed the socket for is no failure of the sender. */
   void sendText(String text) {
-    TestCluster.await(socket.writeTextMessage(text).recover(e -> closed.get() || socket.isClosed()
-      ? Future.succeededFuture() : Future.failedFuture(e)));
+    sent(socket.writeTextMessage(text));
+  }
+
+  /** Sends the text as one WebSocket frame, however long ({@link #sendText} splits it in frames of the client's size). */
+  void sendFrame(String text) {
+    sent(socket.writeFrame(WebSocketFrame.textFrame(text, true)));
+  }
+
+  private void sent(Future<Void> write) {
+    TestCluster.await(write.recover(e -> closed.get() || socket.isClosed() ? Future.succeededFuture() : Future.failedFuture(e)));
   }
 
   /** A round trip through the bridge: everything sent before has been handled once it returns. */

@@ -114,11 +114,13 @@ public final class CollectorVerticle extends MeshVerticle {
   /**
    * Without compression: nothing the collector sends gains from it (a 43-byte GIF, {@code {}}, a
    * 1.8 KB script cached for an hour), and the compressor in the pipeline cost 9% of the event
-   * loop's time per pixel in the profile (bench/profile-collector.sh, docs/benchmarks.md).
+   * loop's time per pixel in the profile (bench/profile-collector.sh, docs/benchmarks.md). Nor
+   * WebSocket extensions: the collector has no WebSocket, and their handler looked at every request.
    */
   @Override
   protected HttpServerOptions httpServerOptions() {
-    return super.httpServerOptions().setCompressionSupported(false);
+    return super.httpServerOptions().setCompressionSupported(false)
+      .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
   }
 
   /** Always the GIF, never an error: a broken pixel would show on the site owner's page. */

@@ -2,6 +2,7 @@ package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.Addresses;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 
 import java.net.URI;
 import java.util.List;
@@ -37,7 +39,8 @@ import java.util.regex.Pattern;
  * (outbound only), and call page services ({@code mesh.api.*}, request/reply only, its scope stamped
  * in a header). Every event a page publishes is also published, with its scope, on
  * {@link #SESSION_EVENTS}, so server-side verticles can react and answer on the scope's addresses.
- * Origins are checked, addresses, handlers and messages bounded, and every refusal counted.
+ * Origins are checked, addresses, handlers and messages bounded, and every refusal counted: the hook's own,
+ * those vert.x's bridge makes before the hook ({@link CountingSocket}) and those of the WebSocket limits.
  * <p>
  * A page listening to a feed is registered on this gateway's relay of it ({@code mesh.bridge.feed.<feed>}),
  * which one cluster-wide consumer per feed fills with local-only publishes. Were every socket a consumer
@@ -74,6 +77,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     this.vertx = vertx;
     this.exposedFeeds = Set.copyOf(exposedFeeds);
     this.meters = meters;
+    Gauge.builder("mesh_bridge_sockets", scopes, Map::size).description("Bridge sockets open on this gateway").register(meters);
   }
 
   /**
@@ -94,7 +98,11 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read.
     // POST only: a WebSocket upgrade (a GET) must reach SockJS with its request unread.
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
-    router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, bridge));
+    // the bridge built as SockJSHandler.bridge(options, bridge) builds it (vertx-web's impl package), to hand
+    // it sockets that count what it refuses before the hook
+    EventBusBridgeImpl eventBus = new EventBusBridgeImpl(vertx, null, options, bridge);
+    router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
+      .socketHandler(socket -> eventBus.handle(new CountingSocket(vertx, socket, bridge::count))));
     return Future.all(exposedFeeds.stream().map(feed -> relayFeed(vertx, feed)).toList()).mapEmpty();
   }
 
@@ -128,7 +136,25 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       case REGISTER -> inbound(event, false);
       case UNREGISTER -> inbound(event, false);
       case RECEIVE -> outbound(event);
+      case SOCKET_ERROR -> failed(event);
       default -> event.complete(true);
+    }
+  }
+
+  /**
+   * A socket failed. Past the WebSocket limits vert.x fails it before any frame reaches the bridge: a message
+   * over 256 KiB leaves the socket open but without its bridge state (no idle timeout any more, the next
+   * register fails inside vert.x), so it is closed here; a frame over 64 KiB closes the connection itself.
+   * Other failures (the connection lost) are no refusal. SOCKET_CLOSED follows either way.
+   */
+  private void failed(BridgeEvent event) {
+    String failure = event.getRawMessage() != null && event.getRawMessage().getValue("message") instanceof String m ? m : "";
+    event.complete(true);
+    if (failure.startsWith("Cannot process ") && failure.contains("max message size")) {
+      count("message-too-large");
+      event.socket().close();
+    } else if (failure.startsWith("Max frame length of ")) {
+      count("frame-too-large");
     }
   }
 
@@ -248,10 +274,14 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   }
 
   private void refuse(BridgeEvent event, String reason) {
+    count(reason);
+    event.complete(false);
+  }
+
+  private void count(String reason) {
     refusals.computeIfAbsent(reason, r -> Counter.builder("mesh_bridge_refused")
       .description("Bridge messages and sockets refused, by reason")
       .tag("reason", r).register(meters)).increment();
-    event.complete(false);
   }
 
   /** The page's origin must be the gateway's own host (behind a TLS proxy the scheme differs, the host not). */
