@@ -24,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 duration=${2:-10s}
+duration=${duration%s}s # 10 or 10s
 warmup=30s # the JVM servers are still compiling after 10 s
 connections=32
 [ -f bench/target/classpath.txt ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }

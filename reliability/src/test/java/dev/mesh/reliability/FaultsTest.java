@@ -20,6 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -256,5 +262,89 @@ class FaultsTest {
       assertThat(http.get("/api/layouts/" + id, "X-Forwarded-User", "saver").status()).as("acknowledged save " + id).isEqualTo(200);
     }
     Figures.write("postgres-restart", Map.of("acknowledgedSaves", acknowledged.size(), "refusedDuringOutage", outageMessages.size()));
+  }
+
+  /**
+   * The projection in a process of its own, SIGKILLed while it works through the topic (so in the
+   * middle of a batch: it is never idle while catching up), then started again: every hit counted once.
+   * A version of its own (7), built from the start of the topic beside the suite's version 1.
+   */
+  @Test
+  void aProjectionKilledWhileProjectingCountsEveryHitOnceAfterItsRestart() throws Exception {
+    String site = "killed-" + System.nanoTime() + ".example";
+    int sent = 3000;
+    Http http = mesh.http();
+    double published = mesh.counter("mesh_tracker_hits_published", null, null);
+    for (int i = 0; i < sent; i++) {
+      assertThat(http.get("/m/s.gif?s=" + site + "&p=/p" + (i % 13), "User-Agent", Mesh.BROWSER,
+        "X-Forwarded-For", "203.0.113." + (i % 17)).status()).isEqualTo(200);
+    }
+    Poll.until(Duration.ofSeconds(60), "every hit in Kafka", () -> mesh.counter("mesh_tracker_hits_published", null, null) - published >= sent);
+    MeshConfig config = mesh.config.with(Setting.TRACKER_PROJECTIONS, "7");
+    long atKill;
+    try (ServiceProcess first = ServiceProcess.start(ProjectionMain.class, config)) {
+      atKill = Poll.until(Duration.ofSeconds(120), "the child projecting the site's hits", () -> views(site, 7),
+        views -> views > 0);
+      first.kill();
+    }
+    long afterKill = views(site, 7);
+    try (ServiceProcess again = ServiceProcess.start(ProjectionMain.class, config)) {
+      Poll.until(Duration.ofSeconds(120), "the restarted projection caught up", () -> views(site, 7), views -> views >= sent);
+      // caught up with the whole topic, not just this site: nothing left to count twice
+      Poll.until(Duration.ofSeconds(60), "the restarted projection at the end of the topic", () -> lag(7) == 0);
+      assertThat(views(site, 7)).as("every hit once, none lost, none counted twice").isEqualTo(sent);
+    } finally {
+      sql(statement -> statement.execute("SELECT tracker.drop_projection(7)"));
+    }
+    assertThat(afterKill).as("killed before it had projected every hit").isLessThan(sent);
+    Figures.write("projection-kill", Map.of("hitsSent", sent, "viewsSeenBeforeKill", atKill, "viewsAfterKill", afterKill));
+  }
+
+  /** The site's page views in a projection version, read from PostgreSQL. */
+  private static long views(String site, int version) {
+    return sql(statement -> {
+      try (ResultSet rows = statement.executeQuery("SELECT coalesce(sum(views), 0) FROM tracker.page_views_v" + version
+        + " WHERE site = '" + site + "'")) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    });
+  }
+
+  /** Records of the hits topic a projection version has not applied yet (its stored offsets against the topic's end). */
+  private static long lag(int version) {
+    String topic = mesh.config.string(Setting.TRACKER_TOPIC);
+    Map<Integer, Long> applied = sql(statement -> {
+      Map<Integer, Long> next = new java.util.HashMap<>();
+      try (ResultSet rows = statement.executeQuery("SELECT kafka_partition, next_offset FROM tracker.projection_offsets"
+        + " WHERE version = " + version + " AND topic = '" + topic + "'")) {
+        while (rows.next()) {
+          next.put(rows.getInt(1), rows.getLong(2));
+        }
+      }
+      return next;
+    });
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, mesh.kafka.bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      return consumer.endOffsets(partitions).entrySet().stream()
+        .mapToLong(e -> e.getValue() - applied.getOrDefault(e.getKey().partition(), 0L)).sum();
+    }
+  }
+
+  private interface Query<T> {
+    T run(Statement statement) throws SQLException;
+  }
+
+  private static <T> T sql(Query<T> query) {
+    URI url = URI.create(mesh.config.string(Setting.DATABASE_URL));
+    String jdbc = "jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath();
+    try (Connection connection = DriverManager.getConnection(jdbc, url.getUserInfo(), "");
+         Statement statement = connection.createStatement()) {
+      return query.run(statement);
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL: " + e.getMessage(), e);
+    }
   }
 }
