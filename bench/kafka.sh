@@ -48,7 +48,7 @@ record_size=$(java -cp "$cp" dev.mesh.bench.HitSize "127.0.0.1:$kafka_port" mesh
 # ProducerPerformance's "records/sec" line every 5 s: the windows after the first are the steady state,
 # and the producer's CPU time is taken over DURATION from the first. Prints "records/s records-per-CPU-second" (medians).
 producer_runs() {
-  local name=$1 rates=() per_cpu=() out pid t0 t1 rate
+  local name=$1 rates=() per_cpu=() pid t0 t1 rate
   shift
   for _ in $(seq 1 "$runs"); do
     taskset -c $server_cpu "$@" > "$work/producer.out" 2>&1 &
@@ -76,7 +76,8 @@ read -r reference reference_cpu <<< "$(producer_runs ProducerPerformance java -c
 # Mesh's publisher alone, hits made in its JVM as ProducerPerformance makes its records in its own
 read -r publisher publisher_cpu <<< "$(MESH_KAFKA_BOOTSTRAP=127.0.0.1:$kafka_port MESH_CLUSTER_NAME=bench-publisher-$$ \
   MESH_CLUSTER_PORT=25922 MESH_CLUSTER_MEMBERS=127.0.0.1:25922 producer_runs "Mesh publisher" java -cp "$cp" dev.mesh.bench.PublisherNode)"
-grep -q " 0 dropped" "$work/producer.out" || { echo "the publisher dropped hits:" >&2; tail -3 "$work/producer.out" >&2; }
+# its count is cumulative: the last line is the run's total
+grep "records/sec" "$work/producer.out" | tail -1 | grep -q " 0 dropped" || { echo "the publisher dropped hits:" >&2; tail -3 "$work/producer.out" >&2; }
 
 collector_rate=$(printf '%s\n' "${collector_rates[@]}" | median)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }

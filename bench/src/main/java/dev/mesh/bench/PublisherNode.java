@@ -1,6 +1,8 @@
 package dev.mesh.bench;
 
+import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
+import dev.mesh.common.Setting;
 import dev.mesh.common.ServiceMain;
 import dev.mesh.tracker.HitPublisherVerticle;
 import io.micrometer.core.instrument.Counter;
@@ -26,9 +28,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * (should stay 0). Configured like any service (MESH_KAFKA_BOOTSTRAP, MESH_TRACKER_BUFFER_HITS, ...).
  */
 public final class PublisherNode {
-
-  /** HitPublisherVerticle.HITS: the collector's local hand-over address. */
-  static final String HITS = "mesh.tracker.hits.local";
 
   private PublisherNode() {
   }
@@ -57,7 +56,7 @@ public final class PublisherNode {
       if (published == null || dropped == null) {
         return Future.failedFuture("the hit publisher's meters are missing: was it deployed first?");
       }
-      int capacity = Integer.parseInt(System.getenv().getOrDefault("MESH_TRACKER_BUFFER_HITS", "10000"));
+      int capacity = MeshConfig.of(config()).positive(Setting.TRACKER_BUFFER_HITS);
       low = capacity / 4;
       high = capacity / 2;
       vertx.setPeriodic(1, id -> topUp());
@@ -92,7 +91,7 @@ public final class PublisherNode {
           .put("visitor", Long.toHexString(random.nextLong()))
           .put("screen", "1920x1080")
           .put("source", "pixel");
-        vertx.eventBus().send(HITS, hit, LOCAL);
+        vertx.eventBus().send(HitPublisherVerticle.HITS, hit, LOCAL);
       }
     }
   }

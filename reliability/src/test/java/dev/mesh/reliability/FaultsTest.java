@@ -198,11 +198,8 @@ class FaultsTest {
   /** The pages of this run's hits in the topic, read from the start with a plain consumer. */
   private static Set<String> pagesOf(String run) {
     Set<String> pages = ConcurrentHashMap.newKeySet();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, mesh.kafka.bootstrapServers(),
-      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(mesh.config.string(Setting.TRACKER_TOPIC), Duration.ofSeconds(10))
-        .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, String> consumer = topicReader()) {
+      List<TopicPartition> partitions = partitions(consumer);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -311,6 +308,17 @@ class FaultsTest {
     });
   }
 
+  /** A plain consumer of the hits topic that sees what the projection sees: committed records only. */
+  private static KafkaConsumer<String, String> topicReader() {
+    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, mesh.kafka.bootstrapServers(),
+      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer) {
+    return consumer.partitionsFor(mesh.config.string(Setting.TRACKER_TOPIC), Duration.ofSeconds(10)).stream()
+      .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+  }
+
   /** Records of the hits topic a projection version has not applied yet (its stored offsets against the topic's end). */
   private static long lag(int version) {
     String topic = mesh.config.string(Setting.TRACKER_TOPIC);
@@ -324,11 +332,8 @@ class FaultsTest {
       }
       return next;
     });
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, mesh.kafka.bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      return consumer.endOffsets(partitions).entrySet().stream()
+    try (KafkaConsumer<String, String> consumer = topicReader()) {
+      return consumer.endOffsets(partitions(consumer)).entrySet().stream()
         .mapToLong(e -> e.getValue() - applied.getOrDefault(e.getKey().partition(), 0L)).sum();
     }
   }

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HitPublisherVerticle extends MeshVerticle {
 
   /** Local bus address the collector hands hits to (this process only, not a cluster contract). */
-  static final String HITS = "mesh.tracker.hits.local";
+  public static final String HITS = "mesh.tracker.hits.local";
   private static final long RETRY_MS = 1000;
   private static final int MAX_BATCH = 2000;
   private static final System.Logger LOG = System.getLogger(HitPublisherVerticle.class.getName());

@@ -7,9 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.impl.SockJSSocketBase;
@@ -41,7 +38,8 @@ final class CountingSocket extends SockJSSocketBase {
   private final Consumer<String> refused;
 
   CountingSocket(Vertx vertx, SockJSSocket socket, Consumer<String> refused) {
-    // no event-bus write handler of its own: the page's socket has one if SockJS was asked for it
+    // no event-bus write handler of its own: the page's socket has one if SockJS was asked for it; the same
+    // routing context, from which the base answers routingContext(), webSession() and webUser()
     super(vertx, socket.routingContext(), new SockJSHandlerOptions().setRegisterWriteHandler(false));
     this.socket = socket;
     this.refused = refused;
@@ -176,20 +174,5 @@ final class CountingSocket extends SockJSSocketBase {
   @Override
   public String uri() {
     return socket.uri();
-  }
-
-  @Override
-  public RoutingContext routingContext() {
-    return socket.routingContext();
-  }
-
-  @Override
-  public Session webSession() {
-    return socket.webSession();
-  }
-
-  @Override
-  public User webUser() {
-    return socket.webUser();
   }
 }

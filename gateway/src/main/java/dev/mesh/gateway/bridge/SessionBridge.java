@@ -77,7 +77,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     this.vertx = vertx;
     this.exposedFeeds = Set.copyOf(exposedFeeds);
     this.meters = meters;
-    Gauge.builder("mesh_bridge_sockets", scopes, Map::size).description("Bridge sockets open on this gateway").register(meters);
+    Gauge.builder("mesh_bridge_sockets", this, SessionBridge::sockets).description("Bridge sockets open on this gateway").register(meters);
   }
 
   /**
