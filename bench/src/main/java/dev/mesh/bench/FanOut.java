@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
+import java.lang.ref.Reference;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -62,6 +63,7 @@ public final class FanOut {
 
     Vertx vertx;
     Publisher publisher;
+    WebSocketClient controlClient = null;
     Map<Integer, String> scopes = new ConcurrentHashMap<>();
     if (target.equals("bridge")) {
       MeshNode node = MeshNode.start(MeshConfig.load()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -88,7 +90,8 @@ public final class FanOut {
       };
     } else {
       vertx = Vertx.vertx();
-      WebSocket control = vertx.createWebSocketClient().connect(url.getPort(), url.getHost(), "/publish")
+      controlClient = vertx.createWebSocketClient();
+      WebSocket control = controlClient.connect(url.getPort(), url.getHost(), "/publish")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       publisher = new Publisher() {
         public void toAll(String body) {
@@ -262,6 +265,9 @@ public final class FanOut {
       expected / seconds, all / span, 100.0 * delivered / Math.max(1, expected), cpu, all / cpu,
       Report.ms(latency, 50), Report.ms(latency, 99), Report.ms(latency, 99.9), Report.maxMs(latency));
     System.out.flush();
+    // vert.x shuts down a WebSocketClient nothing references, its sockets with it: both are held to here
+    Reference.reachabilityFence(wsClient);
+    Reference.reachabilityFence(controlClient);
     Runtime.getRuntime().halt(0); // no need to say goodbye to 10k sockets or the cluster
   }
 

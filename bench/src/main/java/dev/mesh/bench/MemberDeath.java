@@ -2,6 +2,7 @@ package dev.mesh.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -47,7 +48,9 @@ public final class MemberDeath {
     Path work = Files.createDirectories(Path.of(args.string("work", System.getProperty("java.io.tmpdir"))));
     Vertx vertx = Vertx.vertx();
     LinkedBlockingQueue<JsonObject> changes = new LinkedBlockingQueue<>();
-    WebSocket ws = vertx.createWebSocketClient().connect(gateway.getPort(), gateway.getHost(), "/eventbus/0/death/websocket")
+    // held for the run (closed at its end): vert.x shuts down a client nothing references, its sockets with it
+    WebSocketClient changesClient = vertx.createWebSocketClient();
+    WebSocket ws = changesClient.connect(gateway.getPort(), gateway.getHost(), "/eventbus/0/death/websocket")
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     ws.handler(buffer -> {
       String text = buffer.toString();
@@ -102,6 +105,7 @@ public final class MemberDeath {
         process.waitFor(10, TimeUnit.SECONDS);
       }
     }
+    changesClient.close();
     Collections.sort(millis);
     System.out.printf(Locale.ROOT, "| member killed (SIGKILL) -> widget expired on a bridge socket | %d | %d ms | %d ms | %d ms |%n",
       millis.size(), millis.get(0), millis.get((millis.size() - 1) / 2), millis.get(millis.size() - 1));

@@ -25,6 +25,12 @@ final class BridgeClient {
 
   static final Duration WAIT = Duration.ofSeconds(15);
 
+  /**
+   * Held for as long as the socket: vert.x shuts a WebSocketClient down, with its connections, once
+   * nothing references it any more (a Cleaner), so a client dropped after {@code connect} closes the
+   * socket at the next GC, even mid-handshake.
+   */
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final List<JsonObject> received = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -32,7 +38,8 @@ final class BridgeClient {
   private final long pinger;
   private final Vertx vertx;
 
-  private BridgeClient(Vertx vertx, WebSocket socket) {
+  private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
     this.vertx = vertx;
     // the bridge closes a socket that sent no ping for 10 s, as the browser's client sends every 5 s
@@ -52,7 +59,8 @@ final class BridgeClient {
   }
 
   static BridgeClient connect(Vertx vertx, int port, String origin) {
-    return new BridgeClient(vertx, TestCluster.await(open(vertx.createWebSocketClient(), port, origin)));
+    WebSocketClient client = vertx.createWebSocketClient();
+    return new BridgeClient(vertx, client, TestCluster.await(open(client, port, origin)));
   }
 
   static Future<WebSocket> open(WebSocketClient client, int port, String origin) {
@@ -134,5 +142,6 @@ final class BridgeClient {
     if (!closed.get()) {
       TestCluster.await(socket.close().recover(e -> Future.succeededFuture()));
     }
+    TestCluster.await(client.close());
   }
 }

@@ -12,6 +12,7 @@ import dev.mesh.gateway.GatewayVerticle;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -131,10 +132,13 @@ class ThroughTheGatewayTest {
 
   /** A dashboard page's bridge connection (the raw WebSocket transport of SockJS). */
   private static final class Page {
+    /** Held with the socket: vert.x shuts down a client nothing references, its sockets with it (docs/reliability.md, fix 9). */
+    private final WebSocketClient client;
     private final WebSocket socket;
     private final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
 
-    private Page(WebSocket socket) {
+    private Page(WebSocketClient client, WebSocket socket) {
+      this.client = client;
       this.socket = socket;
       socket.handler(frame -> {
         JsonObject message = new JsonObject(frame.toString());
@@ -145,7 +149,8 @@ class ThroughTheGatewayTest {
     }
 
     static Page open() {
-      return new Page(TestCluster.await(gateway.vertx().createWebSocketClient().connect(new WebSocketConnectOptions()
+      WebSocketClient client = gateway.vertx().createWebSocketClient();
+      return new Page(client, TestCluster.await(client.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))));
     }
 
@@ -158,7 +163,8 @@ class ThroughTheGatewayTest {
     }
 
     void close() {
-      socket.close();
+      TestCluster.await(socket.close());
+      TestCluster.await(client.close());
     }
   }
 }

@@ -283,11 +283,14 @@ class SessionBridgeTest {
 
   /** A page's connection, as the browser's bridge client makes it, minus SockJS's framing. */
   private static final class Client {
+    /** Held with the socket: vert.x shuts down a client nothing references, its sockets with it (docs/reliability.md, fix 9). */
+    private final WebSocketClient client;
     private final WebSocket socket;
     private final List<JsonObject> received = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Client(WebSocket socket) {
+    private Client(WebSocketClient client, WebSocket socket) {
+      this.client = client;
       this.socket = socket;
       try {
         // the bridge writes binary frames on the raw transport, text in them
@@ -306,7 +309,7 @@ class SessionBridgeTest {
       if (origin != null) {
         options.addHeader("Origin", origin);
       }
-      return new Client(TestCluster.await(client.connect(options)));
+      return new Client(client, TestCluster.await(client.connect(options)));
     }
 
     void send(String type, String address, JsonObject body) {
@@ -345,6 +348,7 @@ class SessionBridgeTest {
 
     void close() {
       TestCluster.await(socket.close());
+      TestCluster.await(client.close());
     }
   }
 }
