@@ -4,13 +4,13 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
 import dev.mesh.common.ServiceMain;
+import dev.mesh.tracker.Hit;
 import dev.mesh.tracker.HitPublisherVerticle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The tracker's hit publisher without the collector's HTTP in front of it (issue 9, item 2): what
  * Mesh's own path to Kafka acknowledges per second when hits come faster than Kafka takes them.
  * <p>
- * A generator on an event loop makes hits the way the collector does (a JSON object of ten fields, a
+ * A generator on an event loop writes hits the way the collector does ({@link Hit#write}: ten fields, a
  * random id, the time) and hands them to {@link HitPublisherVerticle} on its local address, keeping
  * between a quarter and a half of the publisher's buffer on its way to Kafka so that nothing is dropped and the
  * publisher never waits for hits. Every 5 s it prints a line like Kafka's ProducerPerformance:
@@ -57,6 +57,7 @@ public final class PublisherNode {
         return Future.failedFuture("the hit publisher's meters are missing: was it deployed first?");
       }
       int capacity = MeshConfig.of(config()).positive(Setting.TRACKER_BUFFER_HITS);
+      Hit.useOn(vertx.eventBus());
       low = capacity / 4;
       high = capacity / 2;
       vertx.setPeriodic(1, id -> topUp());
@@ -80,17 +81,9 @@ public final class PublisherNode {
       }
       ThreadLocalRandom random = ThreadLocalRandom.current();
       for (long i = waiting; i < high; i++, sent++) {
-        JsonObject hit = new JsonObject()
-          .put("v", 1)
-          .put("id", new UUID(random.nextLong(), random.nextLong()).toString())
-          .put("ts", System.currentTimeMillis())
-          .put("site", "bench.example")
-          .put("name", "pageview")
-          .put("page", PAGES[random.nextInt(PAGES.length)])
-          .put("referrer", "search.example")
-          .put("visitor", Long.toHexString(random.nextLong()))
-          .put("screen", "1920x1080")
-          .put("source", "pixel");
+        Hit hit = Hit.write(new UUID(random.nextLong(), random.nextLong()).toString(), System.currentTimeMillis(),
+          "bench.example", "pageview", PAGES[random.nextInt(PAGES.length)], "search.example", Long.toHexString(random.nextLong()),
+          "1920x1080", "pixel", null);
         vertx.eventBus().send(HitPublisherVerticle.HITS, hit, LOCAL);
       }
     }

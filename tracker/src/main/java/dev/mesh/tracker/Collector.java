@@ -28,7 +28,7 @@ final class Collector {
   }
 
   /** The outcome, the hit when accepted, and for refusals a message naming the problem. */
-  record Result(Outcome outcome, JsonObject hit, String problem) {
+  record Result(Outcome outcome, Hit hit, String problem) {
     static Result drop(Outcome outcome, String problem) {
       return new Result(outcome, null, problem);
     }
@@ -127,20 +127,7 @@ final class Collector {
     if (visitor == null) {
       return Result.drop(Outcome.NO_SALT, "no salt for today yet");
     }
-    JsonObject hit = new JsonObject()
-      .put("v", 1)
-      .put("id", newId())
-      .put("ts", now.toEpochMilli())
-      .put("site", site)
-      .put("name", name)
-      .put("page", page.path())
-      .put("referrer", source)
-      .put("visitor", visitor)
-      .put("screen", screen)
-      .put("source", via);
-    if (props != null && !props.isEmpty()) {
-      hit.put("props", props);
-    }
+    Hit hit = Hit.write(newId(), now.toEpochMilli(), site, name, page.path(), source, visitor, screen, via, props);
     return new Result(Outcome.ACCEPTED, hit, null);
   }
 

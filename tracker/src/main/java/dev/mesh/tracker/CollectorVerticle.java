@@ -75,6 +75,7 @@ public final class CollectorVerticle extends MeshVerticle {
     collector = new Collector(new Sites(settings.list(Setting.TRACKER_SITES)), salts,
       settings.flag(Setting.TRACKER_HONOUR_DNT), clock);
     metrics = new TrackerMetrics(node.meterRegistry());
+    Hit.useOn(vertx.eventBus());
     proxyHops = settings.positive(Setting.TRACKER_PROXY_HOPS);
     beaconContract = Contract.load(TrackerContracts.BEACON);
     int maxBeacon = settings.positive(Setting.TRACKER_MAX_BEACON_BYTES);

@@ -5,7 +5,6 @@ import dev.mesh.common.Setting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 
@@ -22,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes the collector's hits to the Kafka topic, keyed by site, never making the collector wait.
+ * Writes the collector's hits (each a {@link Hit}, encoded by the collector) to the Kafka topic, keyed by
+ * site, never making the collector wait.
  * <p>
  * Every hit waits in a bounded buffer until Kafka acknowledges it ({@code acks=all}); a failed send goes
  * back to the buffer. While Kafka is unreachable nothing is sent: the topic is probed every second and,
@@ -42,11 +42,11 @@ public final class HitPublisherVerticle extends MeshVerticle {
   private static final int MAX_BATCH = 2000;
   private static final System.Logger LOG = System.getLogger(HitPublisherVerticle.class.getName());
 
-  private final Deque<JsonObject> waiting = new ArrayDeque<>();
+  private final Deque<Hit> waiting = new ArrayDeque<>();
   /** Handed to the producer, not yet acknowledged; counted down on Kafka's I/O thread. */
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Sends Kafka failed, on their way back to the buffer (filled on Kafka's I/O thread). */
-  private final Queue<JsonObject> refused = new ConcurrentLinkedQueue<>();
+  private final Queue<Hit> refused = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean refusalsNoticed = new AtomicBoolean();
   /** The batch being handed to the producer, or the last one handed; one at a time. */
   private Future<Void> handing = Future.succeededFuture();
@@ -54,8 +54,8 @@ public final class HitPublisherVerticle extends MeshVerticle {
   private boolean connected;
   private boolean connecting;
   private boolean stopping;
-  private KafkaProducer<String, String> producer;
-  private Producer<String, String> kafka;
+  private KafkaProducer<String, byte[]> producer;
+  private Producer<String, byte[]> kafka;
   private KafkaAdminClient admin;
   private HitTopic topic;
   private Counter published;
@@ -75,7 +75,8 @@ public final class HitPublisherVerticle extends MeshVerticle {
       .description("Hits waiting for Kafka's acknowledgement").strongReference(true).register(node.meterRegistry());
     // not waited for: the collector answers while Kafka is away, and hits wait here until it comes
     connect();
-    return vertx.eventBus().<JsonObject>localConsumer(HITS, message -> offer(message.body())).completion();
+    Hit.useOn(vertx.eventBus());
+    return vertx.eventBus().<Hit>localConsumer(HITS, message -> offer(message.body())).completion();
   }
 
   /** Hits buffered now: waiting to be sent, in flight to Kafka, or refused and going back to wait. */
@@ -83,7 +84,7 @@ public final class HitPublisherVerticle extends MeshVerticle {
     return waiting.size() + inFlight.get() + refused.size();
   }
 
-  private void offer(JsonObject hit) {
+  private void offer(Hit hit) {
     if (size() >= capacity) {
       dropped.increment();
       return;
@@ -97,15 +98,15 @@ public final class HitPublisherVerticle extends MeshVerticle {
     if (!connected || !handing.isComplete() || waiting.isEmpty()) {
       return;
     }
-    List<JsonObject> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+    List<Hit> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
     while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
       batch.add(waiting.poll());
     }
     inFlight.addAndGet(batch.size());
     handing = vertx.executeBlocking(() -> {
-      for (JsonObject hit : batch) {
+      for (Hit hit : batch) {
         try {
-          kafka.send(new ProducerRecord<>(topic.name(), hit.getString("site"), hit.encode()),
+          kafka.send(new ProducerRecord<>(topic.name(), hit.site(), hit.json()),
             (metadata, error) -> acknowledged(hit, error));
         } catch (RuntimeException e) {
           acknowledged(hit, e);
@@ -128,7 +129,7 @@ public final class HitPublisherVerticle extends MeshVerticle {
   }
 
   /** On Kafka's I/O thread (or the worker): counts the hit, or queues it to be buffered again. */
-  private void acknowledged(JsonObject hit, Exception error) {
+  private void acknowledged(Hit hit, Exception error) {
     if (error == null) {
       published.increment();
       inFlight.decrementAndGet();
@@ -144,8 +145,8 @@ public final class HitPublisherVerticle extends MeshVerticle {
   /** Not acknowledged: back to the front of the buffer, and no more sends until the topic answers again. */
   private void takeBackRefused(Exception error) {
     refusalsNoticed.set(false);
-    List<JsonObject> back = new ArrayList<>();
-    for (JsonObject hit = refused.poll(); hit != null; hit = refused.poll()) {
+    List<Hit> back = new ArrayList<>();
+    for (Hit hit = refused.poll(); hit != null; hit = refused.poll()) {
       back.add(hit);
     }
     for (int i = back.size() - 1; i >= 0; i--) {

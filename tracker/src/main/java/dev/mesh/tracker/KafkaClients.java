@@ -44,7 +44,8 @@ final class KafkaClients {
     Map<String, String> config = common(settings, clientId);
     config.remove("default.api.timeout.ms");
     config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    // a hit's JSON comes encoded (Hit)
+    config.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
     config.put("compression.type", "lz4");

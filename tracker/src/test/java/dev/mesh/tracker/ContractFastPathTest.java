@@ -102,7 +102,7 @@ class ContractFastPathTest {
           .put("name", random.nextBoolean() ? "pageview" : "signup")
           .put("props", new JsonObject().put("plan", "p" + random.nextInt(3)).put("n", random.nextInt(100))), client);
       assertThat(result.outcome()).isEqualTo(Collector.Outcome.ACCEPTED);
-      return result.hit();
+      return result.hit().toJsonObject();
     }).toList();
   }
 }
