@@ -36,6 +36,12 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
   private WidgetCatalog catalog;
   /** What the registry holds of ours, as far as we know: id to the manifest registered. */
   private final Map<String, JsonObject> registered = new HashMap<>();
+  /**
+   * What the registry may hold of ours: a registration was sent and no deregistration answered since.
+   * A stop takes these out, not only {@link #registered}: a registration may have landed before its
+   * answer came back, and {@link #confirm} empties {@code registered} for a moment every round.
+   */
+  private final Set<String> mayBeRegistered = new HashSet<>();
   /** Widgets with a step under way, and widgets waiting to retry one. */
   private final Set<String> busy = new HashSet<>();
   private final Set<String> waiting = new HashSet<>();
@@ -121,6 +127,7 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
       .put("action", "register")
       .put("manifest", widget.manifest())
       .put("member", node.nodeId());
+    mayBeRegistered.add(widget.id());
     return vertx.eventBus().request(Addresses.REGISTRY, request, REQUEST).onSuccess(reply -> {
       registered.put(widget.id(), widget.manifest());
       if (!widget.fingerprint().equals(announced.put(widget.id(), widget.fingerprint()))) {
@@ -133,6 +140,7 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
     JsonObject request = new JsonObject().put("action", "deregister").put("id", id);
     return vertx.eventBus().request(Addresses.REGISTRY, request, options).onSuccess(reply -> {
       registered.remove(id);
+      mayBeRegistered.remove(id);
       announced.remove(id);
       LOG.log(System.Logger.Level.INFO, "Widget {0} removed from the registry", id);
     });
@@ -176,7 +184,7 @@ public final class WidgetRegistrarVerticle extends MeshVerticle {
   @Override
   protected Future<?> stopService() {
     // a clean stop takes our widgets out now rather than when the member is seen gone
-    return Future.join(Set.copyOf(registered.keySet()).stream().map(id -> deregister(id, ON_STOP)).toList())
+    return Future.join(Set.copyOf(mayBeRegistered).stream().map(id -> deregister(id, ON_STOP)).toList())
       .otherwiseEmpty();
   }
 }
