@@ -201,8 +201,8 @@ class RegistryBusApiTest {
   }
 
   private static ReplyException failure(Object request, long timeoutMillis) {
-    IllegalStateException thrown = catchThrowableOfType(() -> TestCluster.await(node.vertx().eventBus()
-      .request(Addresses.REGISTRY, request, new DeliveryOptions().setSendTimeout(timeoutMillis))), IllegalStateException.class);
+    IllegalStateException thrown = catchThrowableOfType(IllegalStateException.class, () -> TestCluster.await(node.vertx().eventBus()
+      .request(Addresses.REGISTRY, request, new DeliveryOptions().setSendTimeout(timeoutMillis))));
     assertThat(thrown).as("the request %s must fail", request).isNotNull();
     assertThat(thrown.getCause()).isInstanceOf(ReplyException.class);
     return (ReplyException) thrown.getCause();

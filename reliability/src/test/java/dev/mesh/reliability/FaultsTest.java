@@ -282,7 +282,8 @@ class FaultsTest {
       first.kill();
     }
     long afterKill = views(site, 7);
-    try (ServiceProcess again = ServiceProcess.start(ProjectionMain.class, config)) {
+    try (ServiceProcess restarted = ServiceProcess.start(ProjectionMain.class, config)) {
+      assertThat(restarted.alive()).as("the projection restarted").isTrue();
       Poll.until(Duration.ofSeconds(120), "the restarted projection caught up", () -> views(site, 7), views -> views >= sent);
       // caught up with the whole topic, not just this site: nothing left to count twice
       Poll.until(Duration.ofSeconds(60), "the restarted projection at the end of the topic", () -> lag(7) == 0);

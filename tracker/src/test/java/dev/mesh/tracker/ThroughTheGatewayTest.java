@@ -9,7 +9,6 @@ import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;

@@ -243,7 +243,7 @@ class LayoutsBrowserTest {
     JsonObject saved = alice().get(id);
     assertThat(saved.getInteger("version")).isEqualTo(2);
     assertThat(saved.getString("name")).isEqualTo(name);
-    assertThat(saved.getJsonArray("widgets").getList()).containsExactlyInAnyOrder("sales-table", "sales-chart", "sales-kpis");
+    assertThat(saved.getJsonArray("widgets").stream()).containsExactlyInAnyOrder("sales-table", "sales-chart", "sales-kpis");
 
     // shared with bob as a viewer, and with anyone who has the link
     run(page, "share");
@@ -349,7 +349,7 @@ class LayoutsBrowserTest {
     // the original is unchanged, for alice and in the database
     JsonObject after = alice().get(id);
     assertThat(after.getInteger("version")).isEqualTo(1);
-    assertThat(after.getJsonArray("widgets").getList()).containsExactly("sales-table", "sales-chart");
+    assertThat(after.getJsonArray("widgets").stream()).containsExactly("sales-table", "sales-chart");
     Page alice = open(as("alice", "editors,sales"), "/?layout=" + id);
     awaitFrames(alice, "ready", "sales-table", "sales-chart");
     assertThat(frame(alice, "sales-kpis").count()).isZero();
@@ -376,7 +376,7 @@ class LayoutsBrowserTest {
     awaitFrames(bob, "ready", "sales-table");
     JsonObject clone = bob().get(cloneId);
     assertThat(clone.getJsonObject("forkedFrom").getInteger("revision")).isEqualTo(2);
-    assertThat(clone.getJsonArray("widgets").getList()).containsExactly("sales-table");
+    assertThat(clone.getJsonArray("widgets").stream()).containsExactly("sales-table");
     run(bob, "upstream");
     Poll.until(WAIT, "up to date", () -> dialog(bob).locator(".upstream-status").textContent(), t -> t.startsWith("Up to date"));
     chromium.assertNoProblems(bob);
@@ -422,8 +422,8 @@ class LayoutsBrowserTest {
     assertThat(frame(second, "sales-chart").count()).isZero();
 
     // both edits are on the server: the first tab's in the layout, the second's in the copy
-    assertThat(alice().get(id).getJsonArray("widgets").getList()).containsExactlyInAnyOrder("sales-table", "sales-chart", "sales-kpis");
-    assertThat(alice().get(copyId).getJsonArray("widgets").getList()).containsExactly("sales-table");
+    assertThat(alice().get(id).getJsonArray("widgets").stream()).containsExactlyInAnyOrder("sales-table", "sales-chart", "sales-kpis");
+    assertThat(alice().get(copyId).getJsonArray("widgets").stream()).containsExactly("sales-table");
 
     // another conflict, settled by reloading theirs: the first tab's change is dropped only when confirmed
     JsonObject theirs = alice().get(id);
@@ -475,7 +475,7 @@ class LayoutsBrowserTest {
     awaitFrames(page, "ready", "sales-table", "sales-chart");
     JsonObject restored = alice().get(id);
     assertThat(restored.getInteger("version")).isEqualTo(3);
-    assertThat(restored.getJsonArray("widgets").getList()).containsExactly("sales-table", "sales-chart");
+    assertThat(restored.getJsonArray("widgets").stream()).containsExactly("sales-table", "sales-chart");
     chromium.assertNoProblems(page);
   }
 
@@ -491,7 +491,7 @@ class LayoutsBrowserTest {
       assertThat(page.locator(".fatal").count()).isZero();
       chromium.assertNoProblems(page);
     }
-    assertThat(alice().get(id).getJsonArray("widgets").getList()).containsExactly("sales-table", "no-such-widget");
+    assertThat(alice().get(id).getJsonArray("widgets").stream()).containsExactly("sales-table", "no-such-widget");
   }
 
   @Test
