@@ -24,28 +24,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hit-to-widget latency: from a pixel request sent to the gateway until the live message that carries
- * the hit reaches a page's bridge socket (SockJS raw WebSocket, /eventbus/websocket, as the dashboard's
- * SDK uses it), registered on mesh.tracker.live. JDK only, run as a single file:
+ * Hit-to-widget latency: from a pixel request sent to the gateway until the live message that
+ * carries the hit reaches a page's bridge socket (SockJS raw WebSocket, /eventbus/websocket, as the
+ * dashboard's SDK uses it), registered on mesh.tracker.live. JDK only, run as a single file:
  *
- *   java bench/LiveLatency.java http://127.0.0.1:8080 [HITS] [PIXEL_PATH]
+ * <p>java bench/LiveLatency.java http://127.0.0.1:8080 [HITS] [PIXEL_PATH]
  *
- * Two series of HITS hits each:
- *   quiet  one hit on a site of its own each time, so each is a site's first hit after a quiet spell:
- *          published at once (the pipeline: gateway, collector, Kafka, live consumer, bus, bridge);
- *   busy   hits on one site at random intervals of 50-400 ms: the feed gathers a site's hits into at
- *          most one message per 750 ms, so this is what a widget on a busy site sees.
+ * <p>Two series of HITS hits each: quiet one hit on a site of its own each time, so each is a
+ * site's first hit after a quiet spell: published at once (the pipeline: gateway, collector, Kafka,
+ * live consumer, bus, bridge); busy hits on one site at random intervals of 50-400 ms: the feed
+ * gathers a site's hits into at most one message per 750 ms, so this is what a widget on a busy
+ * site sees.
  */
 public final class LiveLatency {
 
-  private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+  private static final String BROWSER =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
   private static final Pattern SITE = Pattern.compile("\"site\":\"([^\"]+)\"");
   private static final Pattern VIEWS = Pattern.compile("\"views\":(\\d+)");
   private static final long TIMEOUT_MS = 10_000;
 
   /** A live message as received: its site, its views, and when it arrived. */
-  private record Live(String site, int views, long at) {
-  }
+  private record Live(String site, int views, long at) {}
 
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8080");
@@ -53,18 +53,23 @@ public final class LiveLatency {
     String pixel = args.length > 2 ? args[2] : "/m/s.gif";
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     LinkedBlockingQueue<Live> received = new LinkedBlockingQueue<>();
-    try (BridgeSocket socket = BridgeSocket.open(base, text -> {
-      long at = System.nanoTime();
-      Matcher site = SITE.matcher(text);
-      Matcher views = VIEWS.matcher(text);
-      if (text.contains("\"mesh.tracker.live\"") && site.find() && views.find()) {
-        received.add(new Live(site.group(1), Integer.parseInt(views.group(1)), at));
-      }
-    })) {
+    try (BridgeSocket socket =
+        BridgeSocket.open(
+            base,
+            text -> {
+              long at = System.nanoTime();
+              Matcher site = SITE.matcher(text);
+              Matcher views = VIEWS.matcher(text);
+              if (text.contains("\"mesh.tracker.live\"") && site.find() && views.find()) {
+                received.add(new Live(site.group(1), Integer.parseInt(views.group(1)), at));
+              }
+            })) {
       socket.send("{\"type\":\"register\",\"address\":\"mesh.tracker.live\"}");
       String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-      // warm-up, not counted: opens the HTTP connection, warms every part up, and waits for the live
-      // consumer's first partition assignment (a hit before it is never announced: it starts at the end)
+      // warm-up, not counted: opens the HTTP connection, warms every part up, and waits for the
+      // live
+      // consumer's first partition assignment (a hit before it is never announced: it starts at the
+      // end)
       long warmUntil = System.currentTimeMillis() + 60_000;
       for (int attempt = 0; ; attempt++) {
         String site = "bench-warm" + attempt + "-" + run;
@@ -93,27 +98,30 @@ public final class LiveLatency {
       Random random = new Random(42);
       ArrayDeque<Long> unannounced = new ArrayDeque<>();
       List<Long> busy = Collections.synchronizedList(new ArrayList<>());
-      Thread collector = new Thread(() -> {
-        try {
-          while (busy.size() < hits) {
-            Live live = received.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            if (live == null) {
-              break;
-            }
-            if (!live.site().equals(busySite)) {
-              continue;
-            }
-            synchronized (unannounced) {
-              // a site's hits are announced in the order they were sent (one site: one partition)
-              for (int n = 0; n < live.views() && !unannounced.isEmpty(); n++) {
-                busy.add((live.at() - unannounced.poll()) / 1_000_000);
-              }
-            }
-          }
-        } catch (InterruptedException e) {
-          // stop
-        }
-      });
+      Thread collector =
+          new Thread(
+              () -> {
+                try {
+                  while (busy.size() < hits) {
+                    Live live = received.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    if (live == null) {
+                      break;
+                    }
+                    if (!live.site().equals(busySite)) {
+                      continue;
+                    }
+                    synchronized (unannounced) {
+                      // a site's hits are announced in the order they were sent (one site: one
+                      // partition)
+                      for (int n = 0; n < live.views() && !unannounced.isEmpty(); n++) {
+                        busy.add((live.at() - unannounced.poll()) / 1_000_000);
+                      }
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  // stop
+                }
+              });
       collector.start();
       for (int i = 0; i < hits; i++) {
         synchronized (unannounced) {
@@ -131,15 +139,22 @@ public final class LiveLatency {
     }
   }
 
-  private static void hit(HttpClient http, URI base, String pixel, String site, String page) throws Exception {
-    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve(pixel + "?s=" + site + "&p=" + page))
-      .header("User-Agent", BROWSER).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+  private static void hit(HttpClient http, URI base, String pixel, String site, String page)
+      throws Exception {
+    HttpResponse<Void> response =
+        http.send(
+            HttpRequest.newBuilder(base.resolve(pixel + "?s=" + site + "&p=" + page))
+                .header("User-Agent", BROWSER)
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("pixel answered " + response.statusCode());
     }
   }
 
-  private static Live await(LinkedBlockingQueue<Live> received, String site) throws InterruptedException {
+  private static Live await(LinkedBlockingQueue<Live> received, String site)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + TIMEOUT_MS;
     while (System.currentTimeMillis() < deadline) {
       Live live = received.poll(100, TimeUnit.MILLISECONDS);
@@ -147,7 +162,8 @@ public final class LiveLatency {
         return live;
       }
     }
-    throw new IllegalStateException("no live message for " + site + " within " + TIMEOUT_MS + " ms");
+    throw new IllegalStateException(
+        "no live message for " + site + " within " + TIMEOUT_MS + " ms");
   }
 
   private static void print(String what, List<Long> millis) {
@@ -158,13 +174,20 @@ public final class LiveLatency {
       System.out.println(what + ": no hit announced");
       return;
     }
-    System.out.printf("  %-40s n=%d  median %d ms  p90 %d ms  p99 %d ms  max %d ms%n", what, n,
-      sorted.get((n - 1) / 2), sorted.get((int) Math.ceil(n * 0.90) - 1), sorted.get((int) Math.ceil(n * 0.99) - 1), sorted.get(n - 1));
+    System.out.printf(
+        "  %-40s n=%d  median %d ms  p90 %d ms  p99 %d ms  max %d ms%n",
+        what,
+        n,
+        sorted.get((n - 1) / 2),
+        sorted.get((int) Math.ceil(n * 0.90) - 1),
+        sorted.get((int) Math.ceil(n * 0.99) - 1),
+        sorted.get(n - 1));
   }
 
   /**
    * The bridge's raw WebSocket, spoken by hand (RFC 6455, the little a client needs): the JDK's own
-   * client sends Content-Length: 0 with its handshake, which the gateway's bridge answers with a 500.
+   * client sends Content-Length: 0 with its handshake, which the gateway's bridge answers with a
+   * 500.
    */
   private static final class BridgeSocket implements AutoCloseable {
     private final Socket socket;
@@ -181,9 +204,14 @@ public final class LiveLatency {
       socket.setTcpNoDelay(true);
       byte[] nonce = new byte[16];
       ThreadLocalRandom.current().nextBytes(nonce);
-      String handshake = "GET /eventbus/websocket HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-        + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      String handshake =
+          "GET /eventbus/websocket HTTP/1.1\r\nHost: "
+              + base.getHost()
+              + ":"
+              + base.getPort()
+              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+              + Base64.getEncoder().encodeToString(nonce)
+              + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
       socket.getOutputStream().write(handshake.getBytes(StandardCharsets.US_ASCII));
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       String status = line(in);

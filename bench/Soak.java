@@ -16,15 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The soak's load (bench/soak.sh starts Mesh and samples its memory): the tracking pixel at a fixed
  * rate through the gateway, and bridge clients on the SockJS WebSocket transport, each listening to
- * the tracker's live feed and a session topic and pinging as the browser's client does. Every 30 s it
- * prints one line: hits sent, errors (non-200 or failed), hits it could not send in time, sockets
- * open, socket closes and errors, live messages received.
+ * the tracker's live feed and a session topic and pinging as the browser's client does. Every 30 s
+ * it prints one line: hits sent, errors (non-200 or failed), hits it could not send in time,
+ * sockets open, socket closes and errors, live messages received.
  *
- * Usage: java bench/Soak.java PORT RATE SECONDS CLIENTS
+ * <p>Usage: java bench/Soak.java PORT RATE SECONDS CLIENTS
  */
 public final class Soak {
 
-  static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+  static final String UA =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
   static final AtomicLong sent = new AtomicLong();
   static final AtomicLong errors = new AtomicLong();
   static final AtomicLong late = new AtomicLong();
@@ -37,14 +38,26 @@ public final class Soak {
     int rate = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
     int clients = Integer.parseInt(args[3]);
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .executor(Executors.newFixedThreadPool(2)).build();
-    // pings start before the sockets open: the bridge closes a socket silent for 10 s, and opening 1 000 takes longer
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(2))
+            .build();
+    // pings start before the sockets open: the bridge closes a socket silent for 10 s, and opening
+    // 1 000 takes longer
     List<WebSocket> sockets = new CopyOnWriteArrayList<>();
     ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
-    timer.scheduleAtFixedRate(() -> sockets.forEach(s -> s.sendText("{\"type\":\"ping\"}", true)), 5, 5, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(
+        () -> sockets.forEach(s -> s.sendText("{\"type\":\"ping\"}", true)),
+        5,
+        5,
+        TimeUnit.SECONDS);
     for (int i = 0; i < clients; i++) {
-      sockets.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), new Listener()).join());
+      sockets.add(
+          http.newWebSocketBuilder()
+              .buildAsync(
+                  URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), new Listener())
+              .join());
     }
     // at most this many pixel requests in flight: beyond, a hit is counted late instead of queued
     Semaphore inFlight = new Semaphore(512);
@@ -69,15 +82,23 @@ public final class Soak {
         late.incrementAndGet();
         continue;
       }
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/m/s.gif?s=soak.example&p=/page/" + (i % 50)))
-        .header("User-Agent", UA).header("X-Forwarded-For", "198.51.100." + (i % 200)).timeout(Duration.ofSeconds(10)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:" + port + "/m/s.gif?s=soak.example&p=/page/" + (i % 50)))
+              .header("User-Agent", UA)
+              .header("X-Forwarded-For", "198.51.100." + (i % 200))
+              .timeout(Duration.ofSeconds(10))
+              .build();
       sent.incrementAndGet();
-      http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-        inFlight.release();
-        if (failure != null || response.statusCode() != 200) {
-          errors.incrementAndGet();
-        }
-      });
+      http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          .whenComplete(
+              (response, failure) -> {
+                inFlight.release();
+                if (failure != null || response.statusCode() != 200) {
+                  errors.incrementAndGet();
+                }
+              });
     }
     report(start);
     int status = errors.get() == 0 && closes.get() == 0 ? 0 : 1;
@@ -87,8 +108,15 @@ public final class Soak {
   }
 
   static void report(long start) {
-    System.out.printf("%d,%d,%d,%d,%d,%d,%d%n", (System.nanoTime() - start) / 1_000_000_000L, sent.get(), errors.get(),
-      late.get(), open.get(), closes.get(), received.get());
+    System.out.printf(
+        "%d,%d,%d,%d,%d,%d,%d%n",
+        (System.nanoTime() - start) / 1_000_000_000L,
+        sent.get(),
+        errors.get(),
+        late.get(),
+        open.get(),
+        closes.get(),
+        received.get());
   }
 
   static final class Listener implements WebSocket.Listener {

@@ -11,7 +11,6 @@ import dev.mesh.registry.Registry;
 import dev.mesh.tracker.Tracker;
 import dev.mesh.widgethost.WidgetHost;
 import io.vertx.core.Deployable;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +30,7 @@ public final class MeshAllInOne {
 
   private static final System.Logger LOG = System.getLogger(MeshAllInOne.class.getName());
 
-  private MeshAllInOne() {
-  }
+  private MeshAllInOne() {}
 
   public static void main(String[] args) {
     ServiceMain.configureLogging();
@@ -41,29 +39,45 @@ public final class MeshAllInOne {
     try {
       MeshConfig config = MeshConfig.load();
       Path dataDir = Path.of(config.string(Setting.DATA_DIR));
-      // the database, the broker and the cluster start side by side: together they are most of the start-up time
-      CompletableFuture<MeshConfig> withDatabase = CompletableFuture.supplyAsync(() -> {
-        if (config.isSet(Setting.DATABASE_URL)) {
-          return config;
-        }
-        embedded.database = EmbeddedDatabase.start(dataDir);
-        return config.with(Setting.DATABASE_URL, embedded.database.url());
-      });
-      CompletableFuture<MeshConfig> withKafka = CompletableFuture.supplyAsync(() -> {
-        if (config.isSet(Setting.KAFKA_BOOTSTRAP)) {
-          return config;
-        }
-        embedded.kafka = EmbeddedKafka.start(dataDir, config.port(Setting.KAFKA_EMBEDDED_PORT));
-        return config.with(Setting.KAFKA_BOOTSTRAP, embedded.kafka.bootstrapServers());
-      });
-      node = ServiceMain.await(MeshNode.start(config).toCompletionStage(), 60, "the cluster member");
-      MeshConfig running = ServiceMain.await(withDatabase, 120, "the embedded PostgreSQL")
-        .with(Setting.KAFKA_BOOTSTRAP, ServiceMain.await(withKafka, 120, "the embedded Kafka broker").string(Setting.KAFKA_BOOTSTRAP));
+      // the database, the broker and the cluster start side by side: together they are most of the
+      // start-up time
+      CompletableFuture<MeshConfig> withDatabase =
+          CompletableFuture.supplyAsync(
+              () -> {
+                if (config.isSet(Setting.DATABASE_URL)) {
+                  return config;
+                }
+                embedded.database = EmbeddedDatabase.start(dataDir);
+                return config.with(Setting.DATABASE_URL, embedded.database.url());
+              });
+      CompletableFuture<MeshConfig> withKafka =
+          CompletableFuture.supplyAsync(
+              () -> {
+                if (config.isSet(Setting.KAFKA_BOOTSTRAP)) {
+                  return config;
+                }
+                embedded.kafka =
+                    EmbeddedKafka.start(dataDir, config.port(Setting.KAFKA_EMBEDDED_PORT));
+                return config.with(Setting.KAFKA_BOOTSTRAP, embedded.kafka.bootstrapServers());
+              });
+      node =
+          ServiceMain.await(MeshNode.start(config).toCompletionStage(), 60, "the cluster member");
+      MeshConfig running =
+          ServiceMain.await(withDatabase, 120, "the embedded PostgreSQL")
+              .with(
+                  Setting.KAFKA_BOOTSTRAP,
+                  ServiceMain.await(withKafka, 120, "the embedded Kafka broker")
+                      .string(Setting.KAFKA_BOOTSTRAP));
       closeOnShutdown(node, embedded);
       ServiceMain.await(node.deploy(running, services()).toCompletionStage(), 60, "the services");
-      long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-      LOG.log(System.Logger.Level.INFO, "Mesh ready on http://localhost:{0} in {1} ms after JVM start (member {2})",
-        String.valueOf(running.port(Setting.GATEWAY_PORT)), sinceJvmStart, node.nodeId());
+      long sinceJvmStart =
+          System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Mesh ready on http://localhost:{0} in {1} ms after JVM start (member {2})",
+          String.valueOf(running.port(Setting.GATEWAY_PORT)),
+          sinceJvmStart,
+          node.nodeId());
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       LOG.log(System.Logger.Level.ERROR, "Mesh failed to start: " + cause.getMessage(), cause);
@@ -89,11 +103,15 @@ public final class MeshAllInOne {
   }
 
   private static void closeOnShutdown(MeshNode node, Embedded embedded) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      ServiceMain.shutdownNote("Mesh stopping");
-      stop(node, embedded);
-      ServiceMain.shutdownNote("Mesh stopped");
-    }, "mesh-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  ServiceMain.shutdownNote("Mesh stopping");
+                  stop(node, embedded);
+                  ServiceMain.shutdownNote("Mesh stopped");
+                },
+                "mesh-shutdown"));
   }
 
   /** The services first (they let go of their connections), then the broker and the database. */
@@ -109,7 +127,8 @@ public final class MeshAllInOne {
       try {
         embedded.kafka.close();
       } catch (RuntimeException e) {
-        ServiceMain.shutdownNote("The embedded Kafka broker did not stop cleanly: " + e.getMessage());
+        ServiceMain.shutdownNote(
+            "The embedded Kafka broker did not stop cleanly: " + e.getMessage());
       }
     }
     if (embedded.database != null) {

@@ -6,17 +6,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code --name value} arguments (a name may repeat), with defaults; durations as 500ms, 10s, 2m. */
+/**
+ * {@code --name value} arguments (a name may repeat), with defaults; durations as 500ms, 10s, 2m.
+ */
 final class Args {
 
   private final Map<String, List<String>> values = new HashMap<>();
 
   Args(String[] args) {
-    for (int i = 0; i < args.length; i++) {
+    for (int i = 0; i < args.length; i += 2) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
       }
-      values.computeIfAbsent(args[i].substring(2), k -> new ArrayList<>()).add(args[++i]);
+      values.computeIfAbsent(args[i].substring(2), k -> new ArrayList<>()).add(args[i + 1]);
     }
   }
 

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,13 +24,16 @@ import java.util.concurrent.TimeUnit;
  * size, so at most one frame late. Every navigation is in a new browser context: an empty cache, as
  * on a first visit. The reference, same run and browser: RefDIR served by a plain Vert.x static
  * server (gzip), golden-layout with two plain custom elements (bench/src/main/reference).
- * <pre>java -cp ... dev.mesh.bench.FirstWidget --url http://127.0.0.1:8080/ --selector 'mesh-sales-table,mesh-sales-chart'
+ *
+ * <pre>
+ * java -cp ... dev.mesh.bench.FirstWidget --url http://127.0.0.1:8080/ --selector 'mesh-sales-table,mesh-sales-chart'
  *   --reference DIR [--runs 20] [--chromium /usr/bin/chromium]</pre>
  */
 public final class FirstWidget {
 
   // runs before the page's scripts: watches every frame until a widget element has rendered
-  private static final String PROBE = """
+  private static final String PROBE =
+      """
     (() => {
       const selector = %s;
       const rendered = (el) => {
@@ -61,16 +63,44 @@ public final class FirstWidget {
 
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    router.route().handler(StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, reference.toAbsolutePath().toString())
-      .setCachingEnabled(false));
-    int port = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router)
-      .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+    router
+        .route()
+        .handler(
+            StaticHandler.create(
+                    io.vertx.ext.web.handler.FileSystemAccess.ROOT,
+                    reference.toAbsolutePath().toString())
+                .setCachingEnabled(false));
+    int port =
+        vertx
+            .createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+            .requestHandler(router)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS)
+            .actualPort();
     String referenceUrl = "http://127.0.0.1:" + port + "/index.html";
 
-    try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
-      Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of(chromium))
-        .setHeadless(true).setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run")));
+    try (Playwright playwright =
+        Playwright.create(
+            new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+      Browser browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(Path.of(chromium))
+                      .setHeadless(true)
+                      .setArgs(
+                          List.of(
+                              "--headless",
+                              "--no-sandbox",
+                              "--disable-gpu",
+                              "--disable-background-networking",
+                              "--disable-component-update",
+                              "--disable-sync",
+                              "--no-first-run")));
       // one navigation each first, not counted: Chromium's own start and the servers' JIT
       measure(browser, url, selector);
       measure(browser, referenceUrl, "x-widget-a,x-widget-b");
@@ -80,9 +110,13 @@ public final class FirstWidget {
         dashboard.add(measure(browser, url, selector));
         bare.add(measure(browser, referenceUrl, "x-widget-a,x-widget-b"));
       }
-      System.out.printf(Locale.ROOT, "time to first widget rendered, %d navigations each (new context each), Chromium %s headless%n",
-        runs, browser.version());
-      System.out.println("| page | n | first contentful paint, median | first widget, median | p90 | max |");
+      System.out.printf(
+          Locale.ROOT,
+          "time to first widget rendered, %d navigations each (new context each), Chromium %s headless%n",
+          runs,
+          browser.version());
+      System.out.println(
+          "| page | n | first contentful paint, median | first widget, median | p90 | max |");
       System.out.println("|---|---|---|---|---|---|");
       row("dashboard " + url, dashboard);
       row("reference: golden-layout + two custom elements", bare);
@@ -92,13 +126,17 @@ public final class FirstWidget {
 
   /** {first widget ms, first contentful paint ms} */
   private static double[] measure(Browser browser, String url, String selector) {
-    try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900))) {
+    try (BrowserContext context =
+        browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900))) {
       context.addInitScript(String.format(Locale.ROOT, PROBE, "'" + selector + "'"));
       Page page = context.newPage();
       page.navigate(url);
-      page.waitForFunction("() => window.__firstWidget", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+      page.waitForFunction(
+          "() => window.__firstWidget", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
       double first = ((Number) page.evaluate("() => window.__firstWidget.at")).doubleValue();
-      Object fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || -1");
+      Object fcp =
+          page.evaluate(
+              "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || -1");
       return new double[] {first, ((Number) fcp).doubleValue()};
     }
   }
@@ -106,14 +144,22 @@ public final class FirstWidget {
   private static void row(String what, List<double[]> samples) {
     List<Double> first = new ArrayList<>();
     List<Double> fcp = new ArrayList<>();
-    samples.forEach(s -> {
-      first.add(s[0]);
-      fcp.add(s[1]);
-    });
+    samples.forEach(
+        s -> {
+          first.add(s[0]);
+          fcp.add(s[1]);
+        });
     Collections.sort(first);
     Collections.sort(fcp);
     int n = first.size();
-    System.out.printf(Locale.ROOT, "| %s | %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n", what, n, fcp.get((n - 1) / 2),
-      first.get((n - 1) / 2), first.get((int) Math.ceil(n * 0.9) - 1), first.get(n - 1));
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n",
+        what,
+        n,
+        fcp.get((n - 1) / 2),
+        first.get((n - 1) / 2),
+        first.get((int) Math.ceil(n * 0.9) - 1),
+        first.get(n - 1));
   }
 }

@@ -1,10 +1,5 @@
 package dev.mesh.bench;
 
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordingFile;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,19 +7,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a JFR recording's CPU samples were spent, as text (Java 17's {@code jfr} has no such view):
  * the hottest methods by samples on top of the stack (self) and by samples anywhere in it (total),
  * each as a share of the recorded threads' samples. Threads can be narrowed by a name prefix, e.g.
  * {@code vert.x-eventloop} for what the event loops did.
- * <p>
- * Usage: {@code HotMethods --file rec.jfr [--threads vert.x-eventloop] [--top 30]}
+ *
+ * <p>Usage: {@code HotMethods --file rec.jfr [--threads vert.x-eventloop] [--top 30]}
  */
 public final class HotMethods {
 
-  private HotMethods() {
-  }
+  private HotMethods() {}
 
   public static void main(String[] argv) throws IOException {
     Args args = new Args(argv);
@@ -42,7 +40,10 @@ public final class HotMethods {
         continue;
       }
       all++;
-      String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
+      String thread =
+          event.getThread("sampledThread") == null
+              ? "?"
+              : event.getThread("sampledThread").getJavaName();
       byThread.merge(threadGroup(thread), 1, Integer::sum);
       RecordedStackTrace stack = event.getStackTrace();
       if (!thread.startsWith(threads) || stack == null || stack.getFrames().isEmpty()) {
@@ -61,7 +62,8 @@ public final class HotMethods {
     }
     System.out.printf("%d CPU samples in all; by thread:%n", all);
     print(byThread, all, top);
-    System.out.printf("%n%d samples of threads named %s*; self (top of the stack):%n", samples, threads);
+    System.out.printf(
+        "%n%d samples of threads named %s*; self (top of the stack):%n", samples, threads);
     print(self, samples, top);
     // JFR keeps 64 frames by default: the outermost frames of deeper stacks are undercounted here
     System.out.printf("%ntotal (anywhere in the stack):%n");
@@ -79,8 +81,12 @@ public final class HotMethods {
 
   private static void print(Map<String, Integer> counts, int of, int top) {
     counts.entrySet().stream()
-      .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-      .limit(top)
-      .forEach(e -> System.out.printf("  %5.1f%%  %6d  %s%n", 100.0 * e.getValue() / Math.max(1, of), e.getValue(), e.getKey()));
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(top)
+        .forEach(
+            e ->
+                System.out.printf(
+                    "  %5.1f%%  %6d  %s%n",
+                    100.0 * e.getValue() / Math.max(1, of), e.getValue(), e.getKey()));
   }
 }

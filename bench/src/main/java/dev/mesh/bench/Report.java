@@ -1,17 +1,15 @@
 package dev.mesh.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.HdrHistogram.Histogram;
 
 /** What every benchmark prints: percentiles in milliseconds, and a process's CPU time. */
 final class Report {
 
-  private Report() {
-  }
+  private Report() {}
 
   /** Latencies in microseconds, up to a minute, 3 significant digits. */
   static Histogram micros() {

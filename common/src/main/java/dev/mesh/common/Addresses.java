@@ -1,20 +1,22 @@
 package dev.mesh.common;
 
-/** Event-bus addresses that are contracts between services (and, through the bridge, the browser). */
+/**
+ * Event-bus addresses that are contracts between services (and, through the bridge, the browser).
+ */
 public final class Addresses {
 
   /** Request/reply API of the registry for cluster members: {@code {"action": "register", ...}}. */
   public static final String REGISTRY = "mesh.registry";
 
   /**
-   * The registry's change feed: {@code {"type": "registered|updated|expired|removed", "id", "widget",
-   * "reason", "at"}}. Published to every subscriber; the bridge exposes it read-only.
+   * The registry's change feed: {@code {"type": "registered|updated|expired|removed", "id",
+   * "widget", "reason", "at"}}. Published to every subscriber; the bridge exposes it read-only.
    */
   public static final String REGISTRY_CHANGES = "mesh.registry.changes";
 
   /**
-   * The tracker's live feed: per site, within a second of their arrival, the hits that just
-   * arrived ({@code {"site", "at", "views", "events", "pages": {path: views}, "visitorsNow"}}, contract
+   * The tracker's live feed: per site, within a second of their arrival, the hits that just arrived
+   * ({@code {"site", "at", "views", "events", "pages": {path: views}, "visitorsNow"}}, contract
    * {@code contracts/tracker-live.schema.json} in the tracker). Published to every subscriber; the
    * bridge exposes it read-only.
    */
@@ -23,7 +25,8 @@ public final class Addresses {
   /**
    * Services that pages may call with request/reply through the bridge: a verticle that consumes
    * {@code mesh.api.<name>} answers pages (and must treat every body as untrusted input). Nothing
-   * else on the bus is reachable from a page, and a page can only send here, never publish or listen.
+   * else on the bus is reachable from a page, and a page can only send here, never publish or
+   * listen.
    */
   public static final String PAGE_SERVICES_PREFIX = "mesh.api.";
 
@@ -33,6 +36,5 @@ public final class Addresses {
    */
   public static final String SCOPE_HEADER = "mesh-scope";
 
-  private Addresses() {
-  }
+  private Addresses() {}
 }

@@ -7,16 +7,18 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
  * The Hazelcast member configuration of every Mesh process. Starts from Vert.x's own defaults (the
- * maps the event bus needs) and sets the network from {@link MeshConfig}: TCP-IP join on loopback by
- * default, never multicast; Kubernetes DNS discovery when asked.
+ * maps the event bus needs) and sets the network from {@link MeshConfig}: TCP-IP join on loopback
+ * by default, never multicast; Kubernetes DNS discovery when asked.
  */
 public final class ClusterSetup {
 
   /** How cluster members find each other. */
-  public enum Join { TCP, KUBERNETES }
-
-  private ClusterSetup() {
+  public enum Join {
+    TCP,
+    KUBERNETES
   }
+
+  private ClusterSetup() {}
 
   public static Config hazelcastConfig(MeshConfig config) {
     Config hz = ConfigUtil.loadConfig();
@@ -44,19 +46,24 @@ public final class ClusterSetup {
         String host = config.string(Setting.CLUSTER_HOST);
         network.getInterfaces().setEnabled(true).addInterface(host);
         hz.setProperty("hazelcast.local.localAddress", host);
-        join.getTcpIpConfig().setEnabled(true)
-          .setConnectionTimeoutSeconds(1)
-          .setMembers(config.list(Setting.CLUSTER_MEMBERS));
+        join.getTcpIpConfig()
+            .setEnabled(true)
+            .setConnectionTimeoutSeconds(1)
+            .setMembers(config.list(Setting.CLUSTER_MEMBERS));
       }
       case KUBERNETES -> {
         if (!config.isSet(Setting.CLUSTER_K8S_SERVICE_DNS)) {
-          throw new IllegalArgumentException(Setting.CLUSTER_K8S_SERVICE_DNS.key()
-            + " must name the headless service when " + Setting.CLUSTER_JOIN.key() + "=kubernetes");
+          throw new IllegalArgumentException(
+              Setting.CLUSTER_K8S_SERVICE_DNS.key()
+                  + " must name the headless service when "
+                  + Setting.CLUSTER_JOIN.key()
+                  + "=kubernetes");
         }
         join.getTcpIpConfig().setEnabled(false);
-        join.getKubernetesConfig().setEnabled(true)
-          .setProperty("service-dns", config.string(Setting.CLUSTER_K8S_SERVICE_DNS))
-          .setProperty("service-port", String.valueOf(config.port(Setting.CLUSTER_PORT)));
+        join.getKubernetesConfig()
+            .setEnabled(true)
+            .setProperty("service-dns", config.string(Setting.CLUSTER_K8S_SERVICE_DNS))
+            .setProperty("service-port", String.valueOf(config.port(Setting.CLUSTER_PORT)));
       }
     }
     return hz;

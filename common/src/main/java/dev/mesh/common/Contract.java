@@ -8,7 +8,6 @@ import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,9 +34,13 @@ public final class Contract {
 
   private Contract(JsonObject schema) {
     this.schema = schema;
-    this.validator = Validator.create(JsonSchema.of(schema),
-      new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://mesh.dev/")
-        .setOutputFormat(OutputFormat.Basic));
+    this.validator =
+        Validator.create(
+            JsonSchema.of(schema),
+            new JsonSchemaOptions()
+                .setDraft(Draft.DRAFT202012)
+                .setBaseUri("https://mesh.dev/")
+                .setOutputFormat(OutputFormat.Basic));
   }
 
   public static Contract load(String resource) {
@@ -58,10 +61,10 @@ public final class Contract {
   /**
    * What is wrong with a document, one entry per problem: {@code {"field": "/emits/0/topic",
    * "problem": "..."}}, deepest fields first. Empty when the document is valid.
-   * <p>
-   * The validator also reports every enclosing object ("/emits does not match schema") and, beside
-   * the reason a field failed, generic echoes of it ("does not match schema", "A subschema had
-   * errors"); those are left out, so each entry says what to fix.
+   *
+   * <p>The validator also reports every enclosing object ("/emits does not match schema") and,
+   * beside the reason a field failed, generic echoes of it ("does not match schema", "A subschema
+   * had errors"); those are left out, so each entry says what to fix.
    */
   public JsonArray problems(Object document) {
     return problems(validator.validate(document));
@@ -80,7 +83,9 @@ public final class Contract {
     if (result.getErrors() != null) {
       for (OutputUnit error : result.getErrors()) {
         if (error.getError() != null) {
-          byField.computeIfAbsent(field(error.getInstanceLocation()), f -> new LinkedHashSet<>()).add(error.getError());
+          byField
+              .computeIfAbsent(field(error.getInstanceLocation()), f -> new LinkedHashSet<>())
+              .add(error.getError());
         }
       }
     }
@@ -99,14 +104,16 @@ public final class Contract {
       messages.forEach(m -> problems.add(new JsonObject().put("field", field).put("problem", m)));
     }
     if (problems.isEmpty()) {
-      problems.add(new JsonObject().put("field", "/").put("problem", String.valueOf(result.getError())));
+      problems.add(
+          new JsonObject().put("field", "/").put("problem", String.valueOf(result.getError())));
     }
     return problems;
   }
 
   private static boolean isEcho(String message) {
-    return message.contains("does not match schema") || message.contains("additional properties schema")
-      || message.startsWith("A subschema had errors");
+    return message.contains("does not match schema")
+        || message.contains("additional properties schema")
+        || message.startsWith("A subschema had errors");
   }
 
   /** Whether {@code outer} is an object or array that holds {@code inner}. */
@@ -121,13 +128,21 @@ public final class Contract {
     return instanceLocation.startsWith("#") ? instanceLocation.substring(1) : instanceLocation;
   }
 
-  /** Every problem, field first, for a message: "/module: String does not match pattern; /version: ...". */
+  /**
+   * Every problem, field first, for a message: "/module: String does not match pattern; /version:
+   * ...".
+   */
   public static String describe(JsonArray problems) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < problems.size() && i < 10; i++) {
       JsonObject problem = problems.getJsonObject(i);
-      text.append(i == 0 ? "" : "; ").append(problem.getString("field")).append(": ").append(problem.getString("problem"));
+      text.append(i == 0 ? "" : "; ")
+          .append(problem.getString("field"))
+          .append(": ")
+          .append(problem.getString("problem"));
     }
-    return problems.size() > 10 ? text + " (and " + (problems.size() - 10) + " more)" : text.toString();
+    return problems.size() > 10
+        ? text + " (and " + (problems.size() - 10) + " more)"
+        : text.toString();
   }
 }

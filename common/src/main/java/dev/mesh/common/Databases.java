@@ -7,26 +7,27 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /** The one place a PostgreSQL pool is made from {@link MeshConfig}, and its failures told apart. */
 public final class Databases {
 
-  private Databases() {
-  }
+  private Databases() {}
 
   public static PgConnectOptions connectOptions(MeshConfig config) {
     if (!config.isSet(Setting.DATABASE_URL)) {
-      throw new IllegalArgumentException(Setting.DATABASE_URL.key() + " is not set: name the PostgreSQL database, "
-        + "e.g. postgresql://mesh@db:5432/mesh (the all-in-one starts an embedded one by itself)");
+      throw new IllegalArgumentException(
+          Setting.DATABASE_URL.key()
+              + " is not set: name the PostgreSQL database, "
+              + "e.g. postgresql://mesh@db:5432/mesh (the all-in-one starts an embedded one by itself)");
     }
     PgConnectOptions options;
     try {
       options = PgConnectOptions.fromUri(config.string(Setting.DATABASE_URL));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(Setting.DATABASE_URL.key() + " is not a PostgreSQL URL: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          Setting.DATABASE_URL.key() + " is not a PostgreSQL URL: " + e.getMessage(), e);
     }
     if (config.isSet(Setting.DATABASE_USER)) {
       options.setUser(config.string(Setting.DATABASE_USER));
@@ -40,13 +41,19 @@ public final class Databases {
 
   public static Pool pool(Vertx vertx, MeshConfig config) {
     return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(config.positive(Setting.DATABASE_POOL_SIZE)).setConnectionTimeout(3))
-      .connectingTo(connectOptions(config))
-      .using(vertx)
-      .build();
+        .with(
+            new PoolOptions()
+                .setMaxSize(config.positive(Setting.DATABASE_POOL_SIZE))
+                .setConnectionTimeout(3))
+        .connectingTo(connectOptions(config))
+        .using(vertx)
+        .build();
   }
 
-  /** A failure of the connection to the database rather than of the statement: worth a 503, not a 500. */
+  /**
+   * A failure of the connection to the database rather than of the statement: worth a 503, not a
+   * 500.
+   */
   public static boolean unreachable(Throwable failure) {
     if (failure instanceof PgException pg) {
       String state = pg.getSqlState() == null ? "" : pg.getSqlState();
@@ -54,7 +61,11 @@ public final class Databases {
       return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
     }
     // refused or lost connections, and a pool that could not get one in time
-    return failure instanceof IOException || failure instanceof TimeoutException || failure instanceof ClosedConnectionException
-      || (failure.getCause() != null && failure.getCause() != failure && unreachable(failure.getCause()));
+    return failure instanceof IOException
+        || failure instanceof TimeoutException
+        || failure instanceof ClosedConnectionException
+        || (failure.getCause() != null
+            && failure.getCause() != failure
+            && unreachable(failure.getCause()));
   }
 }

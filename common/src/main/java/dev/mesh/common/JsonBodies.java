@@ -5,11 +5,12 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Reads a request body that must be one JSON object, answering 400 with the reason when it is not. */
+/**
+ * Reads a request body that must be one JSON object, answering 400 with the reason when it is not.
+ */
 public final class JsonBodies {
 
-  private JsonBodies() {
-  }
+  private JsonBodies() {}
 
   /** The body as an object, or null after a 400 has been sent. */
   public static JsonObject object(RoutingContext ctx, String what) {
@@ -26,7 +27,8 @@ public final class JsonBodies {
       return null;
     }
     if (!(parsed instanceof JsonObject object)) {
-      HttpErrors.send(ctx, 400, "The body must be a JSON object (" + what + "), not " + kind(parsed));
+      HttpErrors.send(
+          ctx, 400, "The body must be a JSON object (" + what + "), not " + kind(parsed));
       return null;
     }
     return object;

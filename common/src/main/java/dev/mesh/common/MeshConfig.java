@@ -6,7 +6,6 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,19 +43,29 @@ public final class MeshConfig {
       String file = System.getenv(Setting.CONFIG_FILE.key());
       if (file != null && !file.isBlank()) {
         // a file the operator named must exist: not optional
-        options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
-          .setConfig(new JsonObject().put("path", file)));
+        options.addStore(
+            new ConfigStoreOptions()
+                .setType("file")
+                .setFormat("json")
+                .setConfig(new JsonObject().put("path", file)));
       }
       JsonArray keys = new JsonArray();
       Arrays.stream(Setting.values()).forEach(s -> keys.add(s.key()));
-      options.addStore(new ConfigStoreOptions().setType("env")
-        .setConfig(new JsonObject().put("raw-data", true).put("keys", keys)));
-      JsonObject json = ConfigRetriever.create(vertx, options).getConfig()
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      options.addStore(
+          new ConfigStoreOptions()
+              .setType("env")
+              .setConfig(new JsonObject().put("raw-data", true).put("keys", keys)));
+      JsonObject json =
+          ConfigRetriever.create(vertx, options)
+              .getConfig()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       return of(json);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("Cannot read the configuration: " + cause.getMessage(), cause);
+      throw new IllegalStateException(
+          "Cannot read the configuration: " + cause.getMessage(), cause);
     } finally {
       vertx.close();
     }
@@ -83,7 +92,9 @@ public final class MeshConfig {
     return !string(setting).isEmpty();
   }
 
-  /** {@code true} or {@code false}, any case; anything else is refused rather than read as false. */
+  /**
+   * {@code true} or {@code false}, any case; anything else is refused rather than read as false.
+   */
   public boolean flag(Setting setting) {
     String value = string(setting);
     if (value.equalsIgnoreCase("true")) {
@@ -130,9 +141,9 @@ public final class MeshConfig {
 
   public List<String> list(Setting setting) {
     return Arrays.stream(string(setting).split(","))
-      .map(String::trim)
-      .filter(s -> !s.isEmpty())
-      .toList();
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   public <E extends Enum<E>> E choice(Setting setting, Class<E> type) {
@@ -142,11 +153,15 @@ public final class MeshConfig {
         return constant;
       }
     }
-    throw invalid(setting, value, "one of " + Arrays.stream(type.getEnumConstants())
-      .map(c -> c.name().toLowerCase()).toList());
+    throw invalid(
+        setting,
+        value,
+        "one of "
+            + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase()).toList());
   }
 
   private static IllegalArgumentException invalid(Setting setting, String value, String expected) {
-    return new IllegalArgumentException(setting.key() + " must be " + expected + ", got '" + value + "'");
+    return new IllegalArgumentException(
+        setting.key() + " must be " + expected + ", got '" + value + "'");
   }
 }

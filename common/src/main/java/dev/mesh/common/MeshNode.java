@@ -2,8 +2,8 @@ package dev.mesh.common;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,7 +13,6 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -31,8 +30,11 @@ public final class MeshNode implements Shareable {
   private final HazelcastClusterManager clusterManager;
   private final PrometheusMeterRegistry meterRegistry;
 
-  private MeshNode(Vertx vertx, MeshConfig config, HazelcastClusterManager clusterManager,
-                   PrometheusMeterRegistry meterRegistry) {
+  private MeshNode(
+      Vertx vertx,
+      MeshConfig config,
+      HazelcastClusterManager clusterManager,
+      PrometheusMeterRegistry meterRegistry) {
     this.vertx = vertx;
     this.config = config;
     this.clusterManager = clusterManager;
@@ -51,24 +53,30 @@ public final class MeshNode implements Shareable {
     VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions(config));
     options.setEventBusOptions(eventBusOptions(config));
     return Vertx.builder()
-      .with(options)
-      .withClusterManager(clusterManager)
-      .withMetrics(new MicrometerMetricsFactory(meterRegistry))
-      .buildClustered()
-      .map(vertx -> {
-        MeshNode node = new MeshNode(vertx, config, clusterManager, meterRegistry);
-        vertx.sharedData().getLocalMap(LOCAL_MAP).put(LOCAL_MAP, node);
-        return node;
-      });
+        .with(options)
+        .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(meterRegistry))
+        .buildClustered()
+        .map(
+            vertx -> {
+              MeshNode node = new MeshNode(vertx, config, clusterManager, meterRegistry);
+              vertx.sharedData().getLocalMap(LOCAL_MAP).put(LOCAL_MAP, node);
+              return node;
+            });
   }
 
   private static MicrometerMetricsOptions metricsOptions(MeshConfig config) {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-      // unique, so several nodes in one test JVM keep their metrics apart
-      .setRegistryName("mesh-" + UUID.randomUUID())
-      // per-message meters cost the collector a tenth of its time per hit (docs/benchmarks.md); the bus's
-      // users count what matters themselves (bridge refusals, hits published, projections applied)
-      .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    MicrometerMetricsOptions options =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            // unique, so several nodes in one test JVM keep their metrics apart
+            .setRegistryName("mesh-" + UUID.randomUUID())
+            // per-message meters cost the collector a tenth of its time per hit
+            // (docs/benchmarks.md); the bus's
+            // users count what matters themselves (bridge refusals, hits published, projections
+            // applied)
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     if (!config.flag(Setting.METRICS_HTTP_SERVER)) {
       options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
     }
@@ -99,12 +107,19 @@ public final class MeshNode implements Shareable {
     return deploy(config, verticles);
   }
 
-  /** Deploys each verticle, one after the other, with the given config (e.g. one naming a database). */
+  /**
+   * Deploys each verticle, one after the other, with the given config (e.g. one naming a database).
+   */
   public Future<Void> deploy(MeshConfig config, List<Supplier<? extends Deployable>> verticles) {
     Future<Void> chain = Future.succeededFuture();
     for (Supplier<? extends Deployable> verticle : verticles) {
-      chain = chain.compose(v -> vertx.deployVerticle(verticle.get(),
-        new DeploymentOptions().setConfig(config.toJson())).mapEmpty());
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .deployVerticle(
+                          verticle.get(), new DeploymentOptions().setConfig(config.toJson()))
+                      .mapEmpty());
     }
     return chain;
   }
@@ -128,7 +143,8 @@ public final class MeshNode implements Shareable {
   }
 
   public boolean clusterUp() {
-    return clusterManager.isActive() && clusterManager.getHazelcastInstance().getLifecycleService().isRunning();
+    return clusterManager.isActive()
+        && clusterManager.getHazelcastInstance().getLifecycleService().isRunning();
   }
 
   public PrometheusMeterRegistry meterRegistry() {

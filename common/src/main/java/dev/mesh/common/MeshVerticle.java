@@ -4,12 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.types.HttpEndpoint;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +21,7 @@ public abstract class MeshVerticle extends VerticleBase {
 
   /** Metadata key naming the cluster member that published a record. */
   public static final String MEMBER = "member";
+
   /** Metadata key naming the Mesh service behind an HTTP endpoint record. */
   public static final String SERVICE = "service";
 
@@ -54,11 +54,12 @@ public abstract class MeshVerticle extends VerticleBase {
 
   /** Listens on the service's port and announces the endpoint under the service's name. */
   protected Future<HttpServer> serve(Router router, Setting port, String service) {
-    return vertx.createHttpServer(httpServerOptions())
-      .invalidRequestHandler(HttpErrors::invalidRequest)
-      .requestHandler(router)
-      .listen(settings.port(port), settings.string(Setting.BIND_HOST))
-      .compose(server -> publishHttpEndpoint(service, server.actualPort()).map(server));
+    return vertx
+        .createHttpServer(httpServerOptions())
+        .invalidRequestHandler(HttpErrors::invalidRequest)
+        .requestHandler(router)
+        .listen(settings.port(port), settings.string(Setting.BIND_HOST))
+        .compose(server -> publishHttpEndpoint(service, server.actualPort()).map(server));
   }
 
   /** The options of {@link #serve}'s server: answers gzip-compressed when the client accepts it. */
@@ -68,8 +69,13 @@ public abstract class MeshVerticle extends VerticleBase {
 
   /** Announces an HTTP API of this process (e.g. the registry's), for the gateway to route to. */
   protected Future<Record> publishHttpEndpoint(String service, int port) {
-    Record record = HttpEndpoint.createRecord(service, settings.string(Setting.ADVERTISED_HOST), port, "/",
-      new JsonObject().put(SERVICE, service));
+    Record record =
+        HttpEndpoint.createRecord(
+            service,
+            settings.string(Setting.ADVERTISED_HOST),
+            port,
+            "/",
+            new JsonObject().put(SERVICE, service));
     return publish(record);
   }
 
@@ -80,18 +86,25 @@ public abstract class MeshVerticle extends VerticleBase {
 
   @Override
   public final Future<?> stop() {
-    List<Future<Void>> unpublished = published.stream()
-      .map(r -> discovery.unpublish(r.getRegistration()).recover(e -> Future.succeededFuture()))
-      .toList();
+    List<Future<Void>> unpublished =
+        published.stream()
+            .map(
+                r ->
+                    discovery.unpublish(r.getRegistration()).recover(e -> Future.succeededFuture()))
+            .toList();
     return Future.join(unpublished)
-      .eventually(() -> stopService())
-      .eventually(() -> {
-        discovery.close();
-        return Future.succeededFuture();
-      });
+        .eventually(() -> stopService())
+        .eventually(
+            () -> {
+              discovery.close();
+              return Future.succeededFuture();
+            });
   }
 
-  /** Releases what {@link #startService()} took; servers and timers of the verticle close by themselves. */
+  /**
+   * Releases what {@link #startService()} took; servers and timers of the verticle close by
+   * themselves.
+   */
   protected Future<?> stopService() {
     return Future.succeededFuture();
   }

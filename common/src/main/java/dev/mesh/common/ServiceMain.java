@@ -1,12 +1,11 @@
 package dev.mesh.common;
 
 import io.vertx.core.Deployable;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -20,13 +19,17 @@ import java.util.logging.LogManager;
 public final class ServiceMain {
 
   private static final System.Logger LOG = System.getLogger(ServiceMain.class.getName());
-  /** How long a stopping service may take to leave; the chart's terminationGracePeriodSeconds exceeds it. */
+
+  /**
+   * How long a stopping service may take to leave; the chart's terminationGracePeriodSeconds
+   * exceeds it.
+   */
   public static final int STOP_SECONDS = 20;
 
-  private ServiceMain() {
-  }
+  private ServiceMain() {}
 
-  public static void run(String service, Function<MeshConfig, List<Supplier<? extends Deployable>>> verticles) {
+  public static void run(
+      String service, Function<MeshConfig, List<Supplier<? extends Deployable>>> verticles) {
     configureLogging();
     long started = System.nanoTime();
     try {
@@ -34,11 +37,16 @@ public final class ServiceMain {
       MeshNode node = await(MeshNode.start(config).toCompletionStage(), 60, "the cluster member");
       closeOnShutdown(node, service);
       await(node.deploy(verticles.apply(config)).toCompletionStage(), 60, "the verticles");
-      LOG.log(System.Logger.Level.INFO, "{0} ready in {1} ms (member {2})", service,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), node.nodeId());
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0} ready in {1} ms (member {2})",
+          service,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          node.nodeId());
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      LOG.log(System.Logger.Level.ERROR, service + " failed to start: " + cause.getMessage(), cause);
+      LOG.log(
+          System.Logger.Level.ERROR, service + " failed to start: " + cause.getMessage(), cause);
       System.exit(1);
     }
   }
@@ -53,15 +61,22 @@ public final class ServiceMain {
   }
 
   public static void closeOnShutdown(MeshNode node, String service) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      shutdownNote(service + " stopping");
-      try {
-        node.close().toCompletionStage().toCompletableFuture().get(STOP_SECONDS, TimeUnit.SECONDS);
-        shutdownNote(service + " stopped");
-      } catch (Exception e) {
-        shutdownNote(service + " did not stop cleanly: " + e.getMessage());
-      }
-    }, service + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  shutdownNote(service + " stopping");
+                  try {
+                    node.close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(STOP_SECONDS, TimeUnit.SECONDS);
+                    shutdownNote(service + " stopped");
+                  } catch (Exception e) {
+                    shutdownNote(service + " did not stop cleanly: " + e.getMessage());
+                  }
+                },
+                service + "-shutdown"));
   }
 
   /**

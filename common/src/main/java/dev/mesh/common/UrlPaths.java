@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class UrlPaths {
 
-  private UrlPaths() {
-  }
+  private UrlPaths() {}
 
   /** One path segment, ready to put between slashes. */
   public static String encodeSegment(String segment) {

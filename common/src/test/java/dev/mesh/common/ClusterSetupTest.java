@@ -1,11 +1,11 @@
 package dev.mesh.common;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterSetupTest {
 
@@ -26,20 +26,26 @@ class ClusterSetupTest {
 
   @Test
   void kubernetesUsesDnsLookupOfTheHeadlessService() {
-    Config hz = ClusterSetup.hazelcastConfig(MeshConfig.defaults()
-      .with(Setting.CLUSTER_JOIN, "kubernetes")
-      .with(Setting.CLUSTER_K8S_SERVICE_DNS, "mesh-cluster.mesh.svc.cluster.local")
-      .with(Setting.CLUSTER_NAME, "prod"));
+    Config hz =
+        ClusterSetup.hazelcastConfig(
+            MeshConfig.defaults()
+                .with(Setting.CLUSTER_JOIN, "kubernetes")
+                .with(Setting.CLUSTER_K8S_SERVICE_DNS, "mesh-cluster.mesh.svc.cluster.local")
+                .with(Setting.CLUSTER_NAME, "prod"));
     JoinConfig join = hz.getNetworkConfig().getJoin();
     assertThat(hz.getClusterName()).isEqualTo("prod");
     assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
-    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("mesh-cluster.mesh.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+        .isEqualTo("mesh-cluster.mesh.svc.cluster.local");
   }
 
   @Test
   void kubernetesWithoutAServiceNameIsAClearError() {
-    assertThatThrownBy(() -> ClusterSetup.hazelcastConfig(MeshConfig.defaults().with(Setting.CLUSTER_JOIN, "kubernetes")))
-      .hasMessageContaining("MESH_CLUSTER_K8S_SERVICE_DNS");
+    assertThatThrownBy(
+            () ->
+                ClusterSetup.hazelcastConfig(
+                    MeshConfig.defaults().with(Setting.CLUSTER_JOIN, "kubernetes")))
+        .hasMessageContaining("MESH_CLUSTER_K8S_SERVICE_DNS");
   }
 }

@@ -1,10 +1,5 @@
 package dev.mesh.embedded;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,14 +11,18 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one server), in this JVM.
  * Its log and metadata live under {@code <folder>/kafka}: the first start formats the folder with a
  * new cluster id, later starts open it again, so a restart loses nothing.
- * <p>
- * The broker is the one of {@code org.apache.kafka:kafka_2.13}, sharing the JVM's kafka-clients with
- * vertx-kafka-client (the parent pom pins both to one version).
+ *
+ * <p>The broker is the one of {@code org.apache.kafka:kafka_2.13}, sharing the JVM's kafka-clients
+ * with vertx-kafka-client (the parent pom pins both to one version).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -43,14 +42,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.overrides = Map.copyOf(overrides);
   }
 
-  /** Starts a broker keeping its data under {@code dataDir/kafka}, listening on {@code port} (0: any free port). */
+  /**
+   * Starts a broker keeping its data under {@code dataDir/kafka}, listening on {@code port} (0: any
+   * free port).
+   */
   public static EmbeddedKafka start(Path dataDir, int port) {
     return start(dataDir, port, Map.of());
   }
 
   /**
-   * Like {@link #start(Path, int)}, with broker settings replaced or added (tests make segments small
-   * and time-outs short).
+   * Like {@link #start(Path, int)}, with broker settings replaced or added (tests make segments
+   * small and time-outs short).
    */
   public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
     EmbeddedKafka kafka = create(dataDir, port, overrides);
@@ -64,7 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka create(Path dataDir, int port, Map<String, String> overrides) {
     int chosen = port == 0 ? freePort() : port;
-    // the controller's port is any free one but the broker's (which may be free only because it is not bound yet)
+    // the controller's port is any free one but the broker's (which may be free only because it is
+    // not bound yet)
     int controller = freePort();
     while (controller == chosen) {
       controller = freePort();
@@ -72,7 +75,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return new EmbeddedKafka(dataDir.resolve("kafka"), chosen, controller, overrides);
   }
 
-  /** Starts the broker again after {@link #stop()} (or for the first time), on the same port and data. */
+  /**
+   * Starts the broker again after {@link #stop()} (or for the first time), on the same port and
+   * data.
+   */
   public synchronized EmbeddedKafka restart() {
     if (server != null) {
       return this;
@@ -83,12 +89,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(config(), false), Time.SYSTEM);
       started.startup();
       server = started;
-      LOG.log(System.Logger.Level.INFO, "Kafka broker (KRaft) listening on {0}, data in {1}", bootstrapServers(), folder);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Kafka broker (KRaft) listening on {0}, data in {1}",
+          bootstrapServers(),
+          folder);
       return this;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare the Kafka data folder " + folder + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot prepare the Kafka data folder " + folder + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("Cannot start the embedded Kafka broker on port " + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot start the embedded Kafka broker on port " + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -128,7 +140,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     config.put("process.roles", "broker,controller");
     config.put("node.id", String.valueOf(NODE_ID));
     config.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-    config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    config.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     config.put("controller.listener.names", "CONTROLLER");
     config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -144,7 +157,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     config.put("default.replication.factor", "1");
     // a consumer group forms at once, instead of waiting 3 s for more members that never come
     config.put("group.initial.rebalance.delay.ms", "0");
-    // topics are created by their owners, with the settings they need (the tracker's keeps every hit)
+    // topics are created by their owners, with the settings they need (the tracker's keeps every
+    // hit)
     config.put("auto.create.topics.enable", "false");
     config.put("num.network.threads", "2");
     config.put("num.io.threads", "2");
@@ -156,13 +170,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * What {@code kafka-storage.sh format} does for one node: both folders get a {@code meta.properties}
-   * naming the cluster and the node. A folder already formatted keeps its cluster id.
+   * What {@code kafka-storage.sh format} does for one node: both folders get a {@code
+   * meta.properties} naming the cluster and the node. A folder already formatted keeps its cluster
+   * id.
    */
   private void formatOnce() throws IOException {
     Path log = folder.resolve("log");
     Path meta = folder.resolve("meta");
-    String clusterId = readClusterId(meta).orElseGet(() -> readClusterId(log).orElse(Uuid.randomUuid().toString()));
+    String clusterId =
+        readClusterId(meta)
+            .orElseGet(() -> readClusterId(log).orElse(Uuid.randomUuid().toString()));
     for (Path dir : new Path[] {log, meta}) {
       Files.createDirectories(dir);
       Path file = dir.resolve("meta.properties");

@@ -1,5 +1,14 @@
 package dev.mesh.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -15,41 +24,48 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The broker the all-in-one starts: records written before a restart are read after it, from the same folder. */
+/**
+ * The broker the all-in-one starts: records written before a restart are read after it, from the
+ * same folder.
+ */
 class EmbeddedKafkaTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void recordsSurviveARestartOnTheSameFolder() throws Exception {
     String clusterId;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0)) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        admin
+            .createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
         clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
       }
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  kafka.bootstrapServers(),
+                  ProducerConfig.ACKS_CONFIG,
+                  "all"),
+              new StringSerializer(),
+              new StringSerializer())) {
         producer.send(new ProducerRecord<>("kept", "site", "first")).get(30, TimeUnit.SECONDS);
         producer.send(new ProducerRecord<>("kept", "site", "second")).get(30, TimeUnit.SECONDS);
       }
     }
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0)) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).as("same cluster").isEqualTo(clusterId);
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS))
+            .as("same cluster")
+            .isEqualTo(clusterId);
       }
       assertThat(readAll(kafka.bootstrapServers())).containsExactly("first", "second");
     }
@@ -57,8 +73,11 @@ class EmbeddedKafkaTest {
 
   private static List<String> readAll(String bootstrap) {
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       TopicPartition partition = new TopicPartition("kept", 0);
       consumer.assign(Set.of(partition));
       consumer.seekToBeginning(Set.of(partition));

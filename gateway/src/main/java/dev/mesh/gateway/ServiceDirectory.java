@@ -10,7 +10,6 @@ import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.ServiceDiscoveryOptions;
 import io.vertx.servicediscovery.types.HttpEndpoint;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,10 @@ final class ServiceDirectory {
   private static final String WIDGET_RECORD_TYPE = "mesh-widget";
   private static final long REFRESH_MS = 5000;
 
-  private record Endpoint(String service, String member, SocketAddress address) {
-  }
+  private record Endpoint(String service, String member, SocketAddress address) {}
 
-  private record Snapshot(Map<String, List<SocketAddress>> byService, Map<String, SocketAddress> widgetHosts) {
-  }
+  private record Snapshot(
+      Map<String, List<SocketAddress>> byService, Map<String, SocketAddress> widgetHosts) {}
 
   private final ServiceDiscovery discovery;
   private final AtomicInteger next = new AtomicInteger();
@@ -43,7 +41,9 @@ final class ServiceDirectory {
 
   ServiceDirectory(Vertx vertx, ServiceDiscovery discovery) {
     this.discovery = discovery;
-    vertx.eventBus().consumer(ServiceDiscoveryOptions.DEFAULT_ANNOUNCE_ADDRESS, announcement -> refresh());
+    vertx
+        .eventBus()
+        .consumer(ServiceDiscoveryOptions.DEFAULT_ANNOUNCE_ADDRESS, announcement -> refresh());
     vertx.setPeriodic(REFRESH_MS, id -> refresh());
   }
 
@@ -55,37 +55,55 @@ final class ServiceDirectory {
     }
     Promise<Void> done = Promise.promise();
     reading = done.future();
-    discovery.getRecords(r -> true).onComplete(records -> {
-      if (records.succeeded()) {
-        snapshot = snapshot(records.result());
-      }
-      reading = null;
-      done.complete();
-      if (readAgain) {
-        readAgain = false;
-        refresh();
-      }
-    });
+    discovery
+        .getRecords(r -> true)
+        .onComplete(
+            records -> {
+              if (records.succeeded()) {
+                snapshot = snapshot(records.result());
+              }
+              reading = null;
+              done.complete();
+              if (readAgain) {
+                readAgain = false;
+                refresh();
+              }
+            });
     return done.future();
   }
 
   private static Snapshot snapshot(List<Record> records) {
-    List<Endpoint> endpoints = records.stream()
-      .filter(r -> HttpEndpoint.TYPE.equals(r.getType()) && r.getMetadata().getString(MeshVerticle.SERVICE) != null)
-      .map(r -> new Endpoint(r.getMetadata().getString(MeshVerticle.SERVICE), r.getMetadata().getString(MeshVerticle.MEMBER), address(r)))
-      .toList();
+    List<Endpoint> endpoints =
+        records.stream()
+            .filter(
+                r ->
+                    HttpEndpoint.TYPE.equals(r.getType())
+                        && r.getMetadata().getString(MeshVerticle.SERVICE) != null)
+            .map(
+                r ->
+                    new Endpoint(
+                        r.getMetadata().getString(MeshVerticle.SERVICE),
+                        r.getMetadata().getString(MeshVerticle.MEMBER),
+                        address(r)))
+            .toList();
     Map<String, SocketAddress> hostByMember = new HashMap<>();
-    endpoints.stream().filter(e -> WIDGET_HOST.equals(e.service) && e.member != null)
-      .forEach(e -> hostByMember.put(e.member, e.address));
+    endpoints.stream()
+        .filter(e -> WIDGET_HOST.equals(e.service) && e.member != null)
+        .forEach(e -> hostByMember.put(e.member, e.address));
     Map<String, SocketAddress> widgetHosts = new HashMap<>();
     for (Record record : records) {
       String member = record.getMetadata().getString(MeshVerticle.MEMBER);
-      if (WIDGET_RECORD_TYPE.equals(record.getType()) && member != null && hostByMember.containsKey(member)) {
+      if (WIDGET_RECORD_TYPE.equals(record.getType())
+          && member != null
+          && hostByMember.containsKey(member)) {
         widgetHosts.put(record.getName(), hostByMember.get(member));
       }
     }
-    Map<String, List<SocketAddress>> byService = endpoints.stream()
-      .collect(Collectors.groupingBy(Endpoint::service, Collectors.mapping(Endpoint::address, Collectors.toList())));
+    Map<String, List<SocketAddress>> byService =
+        endpoints.stream()
+            .collect(
+                Collectors.groupingBy(
+                    Endpoint::service, Collectors.mapping(Endpoint::address, Collectors.toList())));
     return new Snapshot(byService, widgetHosts);
   }
 

@@ -1,5 +1,7 @@
 package dev.mesh.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.mesh.common.MeshConfig;
@@ -10,17 +12,14 @@ import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
 import dev.mesh.widgethost.WidgetHost;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The gateway restarts under an open dashboard: events keep flowing inside the page meanwhile, and
@@ -44,8 +43,12 @@ class DashboardReconnectBrowserTest {
     cluster.start(cluster.config().with(Setting.REGISTRY_TTL_SECONDS, 900), Registry.verticles());
     Path widgets = Files.createTempDirectory("mesh-reconnect-widgets");
     DashboardWidgets.writeKit(widgets);
-    cluster.start(cluster.config().with(Setting.WIDGETS_DIR, widgets.toString()).with(Setting.WIDGET_EXAMPLES, true),
-      WidgetHost.verticles());
+    cluster.start(
+        cluster
+            .config()
+            .with(Setting.WIDGETS_DIR, widgets.toString())
+            .with(Setting.WIDGET_EXAMPLES, true),
+        WidgetHost.verticles());
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -76,7 +79,11 @@ class DashboardReconnectBrowserTest {
   private static String selectRow(Page page, int row) {
     String region = page.locator("mesh-sales-table tbody tr").nth(row).getAttribute("data-region");
     page.locator("mesh-sales-table tbody tr[data-region='" + region + "']").click();
-    Poll.until(WAIT, "the chart draws " + region, () -> page.locator("mesh-sales-chart").getAttribute("data-region"), region::equals);
+    Poll.until(
+        WAIT,
+        "the chart draws " + region,
+        () -> page.locator("mesh-sales-chart").getAttribute("data-region"),
+        region::equals);
     return region;
   }
 
@@ -85,8 +92,15 @@ class DashboardReconnectBrowserTest {
     Page page = chromium.newPage(new Browser.NewContextOptions().setViewportSize(1400, 900));
     page.navigate(base + "/");
     Poll.until(WAIT, "the bridge is open", () -> "open".equals(bridge(page)));
-    Poll.until(WAIT, "the chart is ready", () -> page.locator("section.mesh-frame[data-widget-id='sales-chart'][data-status='ready']").count() == 1);
-    page.evaluate("""
+    Poll.until(
+        WAIT,
+        "the chart is ready",
+        () ->
+            page.locator("section.mesh-frame[data-widget-id='sales-chart'][data-status='ready']")
+                    .count()
+                == 1);
+    page.evaluate(
+        """
       () => import('/sdk/mesh.js').then((sdk) => {
         window.__changes = [];
         sdk.watch('mesh.registry.changes', (change) => window.__changes.push(change.type + ':' + change.id));
@@ -106,12 +120,20 @@ class DashboardReconnectBrowserTest {
     Poll.until(WAIT, "the bridge is open again", () -> "open".equals(bridge(page)));
     assertThat(page.locator("#status").textContent()).isEqualTo("live");
 
-    DashboardWidgets.register(base, "after-restart",
-      DashboardWidgets.kitManifest("mesh-test-after-restart", "After the restart", "kit.js", ""));
-    Poll.until(WAIT, "the feed reaches the SDK subscriber again", () -> String.valueOf(page.evaluate("window.__changes.join(',')")),
-      s -> s.contains("registered:after-restart"));
+    DashboardWidgets.register(
+        base,
+        "after-restart",
+        DashboardWidgets.kitManifest("mesh-test-after-restart", "After the restart", "kit.js", ""));
+    Poll.until(
+        WAIT,
+        "the feed reaches the SDK subscriber again",
+        () -> String.valueOf(page.evaluate("window.__changes.join(',')")),
+        s -> s.contains("registered:after-restart"));
     page.click("#add-window");
-    Poll.until(WAIT, "the marketplace lists it", () -> page.locator(".market-card[data-widget-id='after-restart']").count() == 1);
+    Poll.until(
+        WAIT,
+        "the marketplace lists it",
+        () -> page.locator(".market-card[data-widget-id='after-restart']").count() == 1);
     selectRow(page, 3);
     assertThat(stat(page, "viaBridge")).as("the session's topic is registered again").isEqualTo(2);
   }

@@ -12,28 +12,34 @@ import java.util.Map;
 
 /**
  * Small widgets for the dashboard's browser tests, written into widget folders: one that greets the
- * selected region (with an attribute to keep), a kit of modules that fail in each possible way, and a
- * pair whose payload schemas do not fit. The kit's modules are registered by REST under ids of their
- * own, served from the kit folder at {@code /w/test-kit/<file>}.
+ * selected region (with an attribute to keep), a kit of modules that fail in each possible way, and
+ * a pair whose payload schemas do not fit. The kit's modules are registered by REST under ids of
+ * their own, served from the kit folder at {@code /w/test-kit/<file>}.
  */
 final class DashboardWidgets {
 
   static final String KIT = "test-kit";
 
-  private DashboardWidgets() {
-  }
+  private DashboardWidgets() {}
 
-  /** A widget folder {@code greeter}: "Hello, world!", then the selected region; attribute {@code greeting}. */
+  /**
+   * A widget folder {@code greeter}: "Hello, world!", then the selected region; attribute {@code
+   * greeting}.
+   */
   static Path writeGreeter(Path widgets) {
-    return write(widgets.resolve("greeter"), Map.of(
-      "manifest.json", """
+    return write(
+        widgets.resolve("greeter"),
+        Map.of(
+            "manifest.json",
+                """
         {"tag": "mesh-test-greeter", "label": "Greeter", "description": "Greets the region selected in the sales table.",
          "module": "greeter.js", "version": "1.0.0", "owner": "qa", "domain": "testing", "domainKind": "consumer-aligned",
          "attributes": [{"name": "greeting", "type": "string", "description": "What to say", "default": "Hello"}],
          "listens": [{"topic": "row-selected", "schema": {"type": "object", "required": ["region"],
                       "properties": {"region": {"type": "string"}}}}]}
         """,
-      "greeter.js", """
+            "greeter.js",
+                """
         const TAG = 'mesh-test-greeter';
         class Greeter extends HTMLElement {
           static observedAttributes = ['greeting'];
@@ -53,28 +59,37 @@ final class DashboardWidgets {
         """));
   }
 
-  /** The kit folder: a harmless widget of its own, and the modules the REST registrations point at. */
+  /**
+   * The kit folder: a harmless widget of its own, and the modules the REST registrations point at.
+   */
   static Path writeKit(Path widgets) {
-    return write(widgets.resolve(KIT), Map.of(
-      "manifest.json", """
+    return write(
+        widgets.resolve(KIT),
+        Map.of(
+            "manifest.json",
+                """
         {"tag": "mesh-test-kit", "label": "Test kit", "module": "kit.js", "version": "1.0.0", "owner": "qa",
          "domain": "testing", "domainKind": "consumer-aligned"}
         """,
-      "kit.js", """
+            "kit.js",
+                """
         if (!customElements.get('mesh-test-kit')) customElements.define('mesh-test-kit', class extends HTMLElement {});
         """,
-      "throws-on-load.js", "throw new Error('this module fails on purpose');\n",
-      "ctor-throws.js", """
+            "throws-on-load.js", "throw new Error('this module fails on purpose');\n",
+            "ctor-throws.js",
+                """
         customElements.define('mesh-test-ctor-throws', class extends HTMLElement {
           constructor() { super(); throw new Error('the constructor fails on purpose'); }
         });
         """,
-      "connected-throws.js", """
+            "connected-throws.js",
+                """
         customElements.define('mesh-test-connected-throws', class extends HTMLElement {
           connectedCallback() { throw new Error('connectedCallback fails on purpose'); }
         });
         """,
-      "later-throws.js", """
+            "later-throws.js",
+                """
         customElements.define('mesh-test-later-throws', class extends HTMLElement {
           connectedCallback() {
             const button = document.createElement('button');
@@ -85,12 +100,14 @@ final class DashboardWidgets {
           }
         });
         """,
-      "price-ticker.js", """
+            "price-ticker.js",
+                """
         customElements.define('mesh-test-price-ticker', class extends HTMLElement {
           connectedCallback() { this.textContent = 'ticker'; }
         });
         """,
-      "price-board.js", """
+            "price-board.js",
+                """
         customElements.define('mesh-test-price-board', class extends HTMLElement {
           connectedCallback() { this.textContent = 'board'; }
         });
@@ -102,25 +119,34 @@ final class DashboardWidgets {
     return """
       {"tag": "%s", "label": "%s", "module": "/w/%s/%s", "version": "1.0.0", "owner": "qa",
        "domain": "testing", "domainKind": "consumer-aligned"%s}
-      """.formatted(tag, label, KIT, file, extra.isEmpty() ? "" : ", " + extra);
+      """
+        .formatted(tag, label, KIT, file, extra.isEmpty() ? "" : ", " + extra);
   }
 
-  static final String TICKER_EMITS = """
+  static final String TICKER_EMITS =
+      """
     "emits": [{"topic": "price-changed", "schema": {"type": "object", "required": ["price"],
                "properties": {"price": {"type": "string"}}}}]""";
 
-  static final String BOARD_LISTENS = """
+  static final String BOARD_LISTENS =
+      """
     "listens": [{"topic": "price-changed", "schema": {"type": "object", "required": ["price", "currency"],
                  "properties": {"price": {"type": "number"}, "currency": {"type": "string"}}}}]""";
 
   /** PUT /api/widgets/{id} through the gateway; fails unless the registry took it. */
   static void register(String base, String id, String manifest) {
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/widgets/" + id))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(base + "/api/widgets/" + id))
+                      .header("Content-Type", "application/json")
+                      .PUT(HttpRequest.BodyPublishers.ofString(manifest))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
-        throw new IllegalStateException("PUT " + id + ": " + response.statusCode() + " " + response.body());
+        throw new IllegalStateException(
+            "PUT " + id + ": " + response.statusCode() + " " + response.body());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

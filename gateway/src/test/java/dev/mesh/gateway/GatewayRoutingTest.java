@@ -1,5 +1,8 @@
 package dev.mesh.gateway;
 
+import static dev.mesh.common.testing.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
@@ -16,12 +19,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import static dev.mesh.common.testing.TestCluster.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The gateway finds the registry through discovery records, wherever it runs in the cluster: a JSON
- * 503 while no registry is up, the registry's answers once one has joined, and 503 again after it left.
+ * 503 while no registry is up, the registry's answers once one has joined, and 503 again after it
+ * left.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayRoutingTest {
@@ -37,8 +38,10 @@ class GatewayRoutingTest {
     cluster = new TestCluster();
     gatewayNode = cluster.start(cluster.config(), Gateway.verticles());
     client = WebClient.create(gatewayNode.vertx());
-    Record record = await(ServiceDiscovery.create(gatewayNode.vertx())
-      .getRecord(r -> GatewayVerticle.SERVICE_NAME.equals(r.getName())));
+    Record record =
+        await(
+            ServiceDiscovery.create(gatewayNode.vertx())
+                .getRecord(r -> GatewayVerticle.SERVICE_NAME.equals(r.getName())));
     port = record.getLocation().getInteger("port");
   }
 
@@ -63,14 +66,25 @@ class GatewayRoutingTest {
     HttpResponse<Buffer> response = poll("/api/widgets", 200);
     assertThat(response.bodyAsJsonObject().getInteger("count")).isZero();
 
-    JsonObject manifest = new JsonObject().put("tag", "sales-table").put("label", "Sales")
-      .put("module", "/w/sales-table/table.js").put("version", "1.0.0").put("owner", "sales")
-      .put("domain", "sales").put("domainKind", "aggregate");
-    HttpResponse<Buffer> put = await(client.put(port, "127.0.0.1", "/api/widgets/sales-table").sendJsonObject(manifest));
+    JsonObject manifest =
+        new JsonObject()
+            .put("tag", "sales-table")
+            .put("label", "Sales")
+            .put("module", "/w/sales-table/table.js")
+            .put("version", "1.0.0")
+            .put("owner", "sales")
+            .put("domain", "sales")
+            .put("domainKind", "aggregate");
+    HttpResponse<Buffer> put =
+        await(client.put(port, "127.0.0.1", "/api/widgets/sales-table").sendJsonObject(manifest));
     assertThat(put.statusCode()).isEqualTo(201);
-    assertThat(await(client.get(port, "127.0.0.1", "/api/v1/registry").send()).bodyAsJsonArray()).hasSize(1);
-    assertThat(await(client.get(port, "127.0.0.1", "/api/schemas/widget-manifest.json").send()).bodyAsJsonObject()
-      .getString("title")).isEqualTo("Mesh widget manifest");
+    assertThat(await(client.get(port, "127.0.0.1", "/api/v1/registry").send()).bodyAsJsonArray())
+        .hasSize(1);
+    assertThat(
+            await(client.get(port, "127.0.0.1", "/api/schemas/widget-manifest.json").send())
+                .bodyAsJsonObject()
+                .getString("title"))
+        .isEqualTo("Mesh widget manifest");
   }
 
   @Test
@@ -97,6 +111,14 @@ class GatewayRoutingTest {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("expected " + status + " from " + path + ", last " + last.statusCode() + " " + last.bodyAsString());
+    throw new AssertionError(
+        "expected "
+            + status
+            + " from "
+            + path
+            + ", last "
+            + last.statusCode()
+            + " "
+            + last.bodyAsString());
   }
 }

@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,13 +38,20 @@ import java.util.stream.Stream;
  */
 final class Chart {
 
-  static final Path DIR = Path.of(System.getProperty("mesh.chart", "mesh")).toAbsolutePath().normalize();
-  static final Path ROOT = Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
+  static final Path DIR =
+      Path.of(System.getProperty("mesh.chart", "mesh")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("mesh.root", "..")).toAbsolutePath().normalize();
   static final String RELEASE = "mesh";
   static final String NAMESPACE = "dashboards";
+
   /** Scenario values files, also the examples docs/kubernetes.md quotes. */
-  /** Kubernetes version the templates are rendered for (Helm's own default is older than the chart allows). */
+  /**
+   * Kubernetes version the templates are rendered for (Helm's own default is older than the chart
+   * allows).
+   */
   static final String KUBE_VERSION = "1.31.0";
+
   static final Path VALUES = ROOT.resolve("helm/src/test/resources/values");
 
   /**
@@ -53,31 +59,33 @@ final class Chart {
    * into additionalProperties (a JsonAnySetter); without it Jackson fails on them, so a misspelt
    * field (say "readinesProbe") fails the test instead of vanishing.
    */
-  static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
-    .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
-      @Override
-      public Boolean hasAnySetter(Annotated a) {
-        return Boolean.FALSE;
-      }
-    })
-    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  static final ObjectMapper STRICT =
+      new ObjectMapper(new YAMLFactory())
+          .setAnnotationIntrospector(
+              new JacksonAnnotationIntrospector() {
+                @Override
+                public Boolean hasAnySetter(Annotated a) {
+                  return Boolean.FALSE;
+                }
+              })
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
-    Map.entry("apps/v1/Deployment", Deployment.class),
-    Map.entry("v1/Service", Service.class),
-    Map.entry("v1/ConfigMap", ConfigMap.class),
-    Map.entry("v1/Secret", Secret.class),
-    Map.entry("v1/ServiceAccount", ServiceAccount.class),
-    Map.entry("v1/Pod", Pod.class),
-    Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
-    Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
-    Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
-    Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
-    Map.entry("batch/v1/Job", Job.class));
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.ofEntries(
+          Map.entry("apps/v1/Deployment", Deployment.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/ServiceAccount", ServiceAccount.class),
+          Map.entry("v1/Pod", Pod.class),
+          Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+          Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+          Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+          Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+          Map.entry("batch/v1/Job", Job.class));
 
-  private Chart() {
-  }
+  private Chart() {}
 
   static LintResult lint(Path chart) {
     return new Helm(chart).lint().strict().call();
@@ -94,8 +102,8 @@ final class Chart {
 
   /**
    * helm-java's template leaves hook objects out (like `helm template --no-hooks`). This renders a
-   * copy of the chart whose hooks are plain objects: their annotations say {@value #HOOK} instead of
-   * helm.sh/hook, so the Job and the test Pod can be checked like the rest.
+   * copy of the chart whose hooks are plain objects: their annotations say {@value #HOOK} instead
+   * of helm.sh/hook, so the Job and the test Pod can be checked like the rest.
    */
   static Rendered renderWithHooks(String... valuesFiles) {
     return new Rendered(parse(template(HOOKS_AS_OBJECTS.get(), List.of(valuesFiles), Map.of())));
@@ -103,28 +111,31 @@ final class Chart {
 
   static final String HOOK = "test.mesh.dev/hook";
 
-  private static final java.util.function.Supplier<Path> HOOKS_AS_OBJECTS = new java.util.function.Supplier<>() {
-    private Path copy;
+  private static final java.util.function.Supplier<Path> HOOKS_AS_OBJECTS =
+      new java.util.function.Supplier<>() {
+        private Path copy;
 
-    @Override
-    public synchronized Path get() {
-      if (copy == null) {
-        try {
-          Path target = Path.of(System.getProperty("mesh.build", "target"), "chart-hooks-as-objects", "mesh");
-          copyChart(target);
-          try (Stream<Path> templates = Files.walk(target.resolve("templates"))) {
-            for (Path file : templates.filter(Files::isRegularFile).toList()) {
-              Files.writeString(file, Files.readString(file).replace("helm.sh/hook", HOOK));
+        @Override
+        public synchronized Path get() {
+          if (copy == null) {
+            try {
+              Path target =
+                  Path.of(
+                      System.getProperty("mesh.build", "target"), "chart-hooks-as-objects", "mesh");
+              copyChart(target);
+              try (Stream<Path> templates = Files.walk(target.resolve("templates"))) {
+                for (Path file : templates.filter(Files::isRegularFile).toList()) {
+                  Files.writeString(file, Files.readString(file).replace("helm.sh/hook", HOOK));
+                }
+              }
+              copy = target;
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
             }
           }
-          copy = target;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+          return copy;
         }
-      }
-      return copy;
-    }
-  };
+      };
 
   /** A copy of the chart, to change a file of it in a test. */
   static void copyChart(Path target) throws IOException {
@@ -145,8 +156,12 @@ final class Chart {
   }
 
   static String template(Path chart, List<String> valuesFiles, Map<String, Object> set) {
-    TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE)
-      .withKubeVersion(KUBE_VERSION);
+    TemplateCommand command =
+        new Helm(chart)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
     valuesFiles.forEach(file -> command.withValuesFile(VALUES.resolve(file)));
     set.forEach(command::set);
     return command.call();

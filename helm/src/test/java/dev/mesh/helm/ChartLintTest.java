@@ -1,18 +1,17 @@
 package dev.mesh.helm;
 
-import com.marcnuri.helm.LintResult;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `helm lint --strict`, and values.schema.json refusing what a platform team might mistype. */
 class ChartLintTest {
@@ -22,14 +21,16 @@ class ChartLintTest {
     LintResult result = Chart.lint(Chart.DIR);
 
     assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
   }
 
   @Test
   void lintFailsOnAMisspeltValue(@TempDir Path copy) throws IOException {
     Chart.copyChart(copy);
     // "replica" for "replicas": Helm would ignore it silently without the schema
-    Files.writeString(copy.resolve("values.yaml"), "\ngatewy:\n  replicas: 3\n", StandardOpenOption.APPEND);
+    Files.writeString(
+        copy.resolve("values.yaml"), "\ngatewy:\n  replicas: 3\n", StandardOpenOption.APPEND);
 
     LintResult result = Chart.lint(copy);
 
@@ -40,25 +41,35 @@ class ChartLintTest {
   @Test
   void templateRefusesMisspeltAndMistypedValues() {
     assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("gateway.replica", 3)))
-      .hasMessageContaining("replica");
-    assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("tracker.queryBackend", "pinto")))
-      .hasMessageContaining("queryBackend");
-    assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("gateway.port", "http")))
-      .hasMessageContaining("port");
+        .hasMessageContaining("replica");
+    assertThatThrownBy(
+            () -> Chart.template(List.of("external.yaml"), Map.of("tracker.queryBackend", "pinto")))
+        .hasMessageContaining("queryBackend");
+    assertThatThrownBy(
+            () -> Chart.template(List.of("external.yaml"), Map.of("gateway.port", "http")))
+        .hasMessageContaining("port");
     // an env key the code does not read, and one the chart sets itself
-    assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("env.MESH_IDENTITY_TRUTS", "always")))
-      .hasMessageContaining("MESH_IDENTITY_TRUTS");
-    assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("gateway.env.MESH_GATEWAY_PORT", "9090")))
-      .hasMessageContaining("MESH_GATEWAY_PORT");
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    List.of("external.yaml"), Map.of("env.MESH_IDENTITY_TRUTS", "always")))
+        .hasMessageContaining("MESH_IDENTITY_TRUTS");
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    List.of("external.yaml"), Map.of("gateway.env.MESH_GATEWAY_PORT", "9090")))
+        .hasMessageContaining("MESH_GATEWAY_PORT");
   }
 
   @Test
   void templateNamesTheMissingExternalServices() {
     assertThatThrownBy(() -> Chart.template(List.of(), Map.of("kafka.bootstrap", "kafka:9092")))
-      .hasMessageContaining("database.url is required");
-    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("database.url", "postgresql://db:5432/mesh")))
-      .hasMessageContaining("kafka.bootstrap is required");
-    assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("pinot.setupJob.enabled", true)))
-      .hasMessageContaining("pinot.controllerUrl is required");
+        .hasMessageContaining("database.url is required");
+    assertThatThrownBy(
+            () -> Chart.template(List.of(), Map.of("database.url", "postgresql://db:5432/mesh")))
+        .hasMessageContaining("kafka.bootstrap is required");
+    assertThatThrownBy(
+            () -> Chart.template(List.of("external.yaml"), Map.of("pinot.setupJob.enabled", true)))
+        .hasMessageContaining("pinot.controllerUrl is required");
   }
 }

@@ -1,5 +1,14 @@
 package dev.mesh.helm;
 
+import static dev.mesh.helm.Rendered.SERVICES;
+import static dev.mesh.helm.Rendered.container;
+import static dev.mesh.helm.Rendered.env;
+import static dev.mesh.helm.Rendered.only;
+import static dev.mesh.helm.Rendered.port;
+import static dev.mesh.helm.Rendered.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesh.common.Health;
@@ -26,11 +35,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,25 +44,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import static dev.mesh.helm.Rendered.SERVICES;
-import static dev.mesh.helm.Rendered.container;
-import static dev.mesh.helm.Rendered.env;
-import static dev.mesh.helm.Rendered.only;
-import static dev.mesh.helm.Rendered.port;
-import static dev.mesh.helm.Rendered.value;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** `helm template` for the scenarios a platform team installs, checked as Kubernetes would read them. */
+/**
+ * `helm template` for the scenarios a platform team installs, checked as Kubernetes would read
+ * them.
+ */
 class ChartRenderTest {
 
-  private static final Set<String> SETTING_KEYS = Arrays.stream(Setting.values()).map(Setting::key)
-    .collect(Collectors.toSet());
+  private static final Set<String> SETTING_KEYS =
+      Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toSet());
+
   /** The setting of each service's HTTP port, the one serving the health routes. */
-  private static final Map<String, Setting> HTTP_PORT = Map.of(
-    "gateway", Setting.GATEWAY_PORT, "registry", Setting.REGISTRY_PORT,
-    "tracker", Setting.TRACKER_PORT, "widget-host", Setting.WIDGET_HOST_PORT);
+  private static final Map<String, Setting> HTTP_PORT =
+      Map.of(
+          "gateway",
+          Setting.GATEWAY_PORT,
+          "registry",
+          Setting.REGISTRY_PORT,
+          "tracker",
+          Setting.TRACKER_PORT,
+          "widget-host",
+          Setting.WIDGET_HOST_PORT);
+
   private static final String CLUSTER_LABEL = "mesh.dev/cluster";
 
   private static Rendered external;
@@ -70,7 +81,8 @@ class ChartRenderTest {
 
   @Test
   void theParserRefusesAMisspeltField() {
-    String misspelt = """
+    String misspelt =
+        """
       apiVersion: apps/v1
       kind: Deployment
       metadata: {name: x}
@@ -87,10 +99,13 @@ class ChartRenderTest {
   @Test
   void fourDeploymentsFormOneClusterThroughTheHeadlessService() {
     List<Deployment> deployments = external.all(Deployment.class);
-    assertThat(deployments).extracting(d -> d.getMetadata().getLabels().get("app.kubernetes.io/component"))
-      .containsExactlyInAnyOrderElementsOf(SERVICES);
-    Set<String> clusters = deployments.stream()
-      .map(d -> d.getSpec().getTemplate().getMetadata().getLabels().get(CLUSTER_LABEL)).collect(Collectors.toSet());
+    assertThat(deployments)
+        .extracting(d -> d.getMetadata().getLabels().get("app.kubernetes.io/component"))
+        .containsExactlyInAnyOrderElementsOf(SERVICES);
+    Set<String> clusters =
+        deployments.stream()
+            .map(d -> d.getSpec().getTemplate().getMetadata().getLabels().get(CLUSTER_LABEL))
+            .collect(Collectors.toSet());
     assertThat(clusters).hasSize(1).doesNotContainNull();
 
     Service headless = external.named(Service.class, "mesh-cluster");
@@ -98,28 +113,39 @@ class ChartRenderTest {
     assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
     for (Deployment deployment : deployments) {
       assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
-        .as(deployment.getMetadata().getName()).containsAllEntriesOf(headless.getSpec().getSelector());
+          .as(deployment.getMetadata().getName())
+          .containsAllEntriesOf(headless.getSpec().getSelector());
       Container member = only(deployment);
       assertThat(value(member, Setting.CLUSTER_JOIN.key())).isEqualTo("kubernetes");
       assertThat(value(member, Setting.CLUSTER_K8S_SERVICE_DNS.key()))
-        .isEqualTo("mesh-cluster." + Chart.NAMESPACE + ".svc.cluster.local");
+          .isEqualTo("mesh-cluster." + Chart.NAMESPACE + ".svc.cluster.local");
       assertThat(value(member, Setting.CLUSTER_NAME.key())).isEqualTo(clusters.iterator().next());
       for (Setting podIp : List.of(Setting.CLUSTER_HOST, Setting.ADVERTISED_HOST)) {
-        assertThat(env(member).get(podIp.key()).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+        assertThat(env(member).get(podIp.key()).getValueFrom().getFieldRef().getFieldPath())
+            .isEqualTo("status.podIP");
       }
       int hazelcast = Integer.parseInt(value(member, Setting.CLUSTER_PORT.key()));
       int eventBus = Integer.parseInt(value(member, Setting.EVENTBUS_PORT.key()));
       assertThat(eventBus).as("the event-bus port is pinned").isPositive();
       assertThat(port(member, "hazelcast")).isEqualTo(hazelcast);
       assertThat(port(member, "eventbus")).isEqualTo(eventBus);
-      assertThat(headless.getSpec().getPorts()).extracting(p -> p.getPort()).contains(hazelcast, eventBus);
+      assertThat(headless.getSpec().getPorts())
+          .extracting(p -> p.getPort())
+          .contains(hazelcast, eventBus);
     }
     // nothing else may join: the sidecars and jobs carry no cluster label
     Rendered everything = Chart.render("external.yaml", "pinot.yaml", "sidecar.yaml");
     assertThat(everything.podSpecs()).hasSizeGreaterThan(4);
-    assertThat(everything.all(Deployment.class).stream()
-      .filter(d -> d.getSpec().getTemplate().getMetadata().getLabels().containsKey(CLUSTER_LABEL)))
-      .hasSize(4);
+    assertThat(
+            everything.all(Deployment.class).stream()
+                .filter(
+                    d ->
+                        d.getSpec()
+                            .getTemplate()
+                            .getMetadata()
+                            .getLabels()
+                            .containsKey(CLUSTER_LABEL)))
+        .hasSize(4);
   }
 
   @Test
@@ -128,8 +154,9 @@ class ChartRenderTest {
       Container service = only(external.service(component));
       Setting portSetting = HTTP_PORT.get(component);
       int listensOn = Integer.parseInt(value(service, portSetting.key()));
-      assertThat(listensOn).as("the chart keeps the code's default port of " + component)
-        .isEqualTo(Integer.parseInt(portSetting.defaultValue()));
+      assertThat(listensOn)
+          .as("the chart keeps the code's default port of " + component)
+          .isEqualTo(Integer.parseInt(portSetting.defaultValue()));
       assertThat(port(service, "http")).isEqualTo(listensOn);
 
       assertProbe(service, service.getStartupProbe(), Health.LIVE_PATH, listensOn);
@@ -137,7 +164,8 @@ class ChartRenderTest {
       assertProbe(service, service.getReadinessProbe(), Health.READY_PATH, listensOn);
     }
     Container tracker = only(external.service("tracker"));
-    assertThat(port(tracker, "query")).isEqualTo(Integer.parseInt(value(tracker, Setting.TRACKER_QUERY_PORT.key())));
+    assertThat(port(tracker, "query"))
+        .isEqualTo(Integer.parseInt(value(tracker, Setting.TRACKER_QUERY_PORT.key())));
   }
 
   private static void assertProbe(Container container, Probe probe, String path, int port) {
@@ -153,47 +181,87 @@ class ChartRenderTest {
     for (String component : SERVICES) {
       Deployment deployment = external.service(component);
       assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
-      assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-      assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isOne();
+      assertThat(
+              deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+          .isZero();
+      assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal())
+          .isOne();
       PodSpec pod = deployment.getSpec().getTemplate().getSpec();
       assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(ServiceMain.STOP_SECONDS);
       assertThat(pod.getAutomountServiceAccountToken()).isFalse();
 
-      PodDisruptionBudget pdb = external.named(PodDisruptionBudget.class, deployment.getMetadata().getName());
+      PodDisruptionBudget pdb =
+          external.named(PodDisruptionBudget.class, deployment.getMetadata().getName());
       assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
-        .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+          .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
       assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isOne();
     }
     Rendered all = Chart.renderWithHooks("external.yaml", "pinot.yaml", "sidecar.yaml");
     assertThat(all.all(Job.class)).hasSize(1);
     assertThat(all.all(Pod.class)).hasSize(1);
-    all.podSpecs().forEach(pod -> {
-      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-      pod.getContainers().forEach(c -> {
-        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
-        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
-      });
-    });
+    all.podSpecs()
+        .forEach(
+            pod -> {
+              assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+              pod.getContainers()
+                  .forEach(
+                      c -> {
+                        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem())
+                            .as(c.getName())
+                            .isTrue();
+                        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation())
+                            .as(c.getName())
+                            .isFalse();
+                      });
+            });
     // the JVMs (and nginx) write to /tmp: an emptyDir, as the root file system is read-only
-    all.podSpecs().filter(pod -> pod.getVolumes() != null && !pod.getVolumes().isEmpty()).forEach(pod -> {
-      Set<String> tmpVolumes = pod.getVolumes().stream().filter(v -> v.getEmptyDir() != null)
-        .map(Volume::getName).collect(Collectors.toSet());
-      pod.getContainers().forEach(c -> assertThat(c.getVolumeMounts()).as(c.getName() + " writes /tmp")
-        .anyMatch(m -> m.getMountPath().equals("/tmp") && tmpVolumes.contains(m.getName())));
-    });
-    assertThat(all.podSpecs().filter(pod -> pod.getVolumes() != null && !pod.getVolumes().isEmpty())).hasSize(6);
+    all.podSpecs()
+        .filter(pod -> pod.getVolumes() != null && !pod.getVolumes().isEmpty())
+        .forEach(
+            pod -> {
+              Set<String> tmpVolumes =
+                  pod.getVolumes().stream()
+                      .filter(v -> v.getEmptyDir() != null)
+                      .map(Volume::getName)
+                      .collect(Collectors.toSet());
+              pod.getContainers()
+                  .forEach(
+                      c ->
+                          assertThat(c.getVolumeMounts())
+                              .as(c.getName() + " writes /tmp")
+                              .anyMatch(
+                                  m ->
+                                      m.getMountPath().equals("/tmp")
+                                          && tmpVolumes.contains(m.getName())));
+            });
+    assertThat(
+            all.podSpecs().filter(pod -> pod.getVolumes() != null && !pod.getVolumes().isEmpty()))
+        .hasSize(6);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"external.yaml", "existing-secrets.yaml", "ingress-hpa.yaml", "pinot.yaml",
-    "layouts.yaml", "sidecar.yaml", "network-policy.yaml"})
+  @ValueSource(
+      strings = {
+        "external.yaml",
+        "existing-secrets.yaml",
+        "ingress-hpa.yaml",
+        "pinot.yaml",
+        "layouts.yaml",
+        "sidecar.yaml",
+        "network-policy.yaml"
+      })
   void everyEnvironmentVariableIsASettingTheCodeReads(String scenario) {
-    List<String> files = scenario.equals("external.yaml") || scenario.equals("existing-secrets.yaml")
-      ? List.of(scenario) : List.of("external.yaml", scenario);
+    List<String> files =
+        scenario.equals("external.yaml") || scenario.equals("existing-secrets.yaml")
+            ? List.of(scenario)
+            : List.of("external.yaml", scenario);
     Rendered rendered = Chart.renderWithHooks(files.toArray(String[]::new));
     assertThat(rendered.containers().flatMap(c -> c.getEnv().stream()).map(EnvVar::getName))
-      .isNotEmpty().allMatch(SETTING_KEYS::contains);
-    assertThat(rendered.containers().filter(c -> c.getEnvFrom() != null && !c.getEnvFrom().isEmpty())).isEmpty();
+        .isNotEmpty()
+        .allMatch(SETTING_KEYS::contains);
+    assertThat(
+            rendered.containers().filter(c -> c.getEnvFrom() != null && !c.getEnvFrom().isEmpty()))
+        .isEmpty();
     rendered.containers().forEach(Rendered::env);
   }
 
@@ -203,16 +271,22 @@ class ChartRenderTest {
     Set<String> accepted = new java.util.TreeSet<>();
     schema.at("/definitions/env/propertyNames/enum").forEach(n -> accepted.add(n.asText()));
     assertThat(accepted).isNotEmpty().allMatch(SETTING_KEYS::contains);
-    Set<String> chartSets = external.containers().flatMap(c -> c.getEnv().stream()).map(EnvVar::getName)
-      .collect(Collectors.toSet());
+    Set<String> chartSets =
+        external
+            .containers()
+            .flatMap(c -> c.getEnv().stream())
+            .map(EnvVar::getName)
+            .collect(Collectors.toSet());
     assertThat(accepted).doesNotContainAnyElementsOf(chartSets);
 
     Map<String, Object> set = new HashMap<>();
     set.put("env.MESH_IDENTITY_TRUST", "always");
     set.put("gateway.env.MESH_IDENTITY_TRUST", "never");
     Rendered overridden = Chart.render(List.of("external.yaml"), set);
-    assertThat(value(only(overridden.service("gateway")), "MESH_IDENTITY_TRUST")).isEqualTo("never");
-    assertThat(value(only(overridden.service("registry")), "MESH_IDENTITY_TRUST")).isEqualTo("always");
+    assertThat(value(only(overridden.service("gateway")), "MESH_IDENTITY_TRUST"))
+        .isEqualTo("never");
+    assertThat(value(only(overridden.service("registry")), "MESH_IDENTITY_TRUST"))
+        .isEqualTo("always");
   }
 
   @Test
@@ -223,65 +297,84 @@ class ChartRenderTest {
     assertThat(decode(token.getData().get("token"))).isEqualTo("inline-registry-token-1");
 
     for (String component : List.of("gateway", "tracker")) {
-      SecretKeySelector password = secretRef(only(external.service(component)), Setting.DATABASE_PASSWORD);
+      SecretKeySelector password =
+          secretRef(only(external.service(component)), Setting.DATABASE_PASSWORD);
       assertThat(password.getName()).isEqualTo("mesh-database");
       assertThat(database.getData()).containsKey(password.getKey());
     }
-    SecretKeySelector registryToken = secretRef(only(external.service("registry")), Setting.REGISTRY_TOKEN);
+    SecretKeySelector registryToken =
+        secretRef(only(external.service("registry")), Setting.REGISTRY_TOKEN);
     assertThat(registryToken.getName()).isEqualTo("mesh-registry-token");
     assertThat(token.getData()).containsKey(registryToken.getKey());
     assertThat(external.containers().flatMap(c -> c.getEnv().stream()).map(EnvVar::getValue))
-      .doesNotContain("inline-db-password-1", "inline-registry-token-1");
+        .doesNotContain("inline-db-password-1", "inline-registry-token-1");
   }
 
   @Test
   void anExistingSecretIsReferencedAndItsValueNeverRendered() {
     String yaml = Chart.template(List.of("existing-secrets.yaml"), Map.of());
-    assertThat(yaml).doesNotContain("leftover-db-password-2", "leftover-registry-token-2",
-      base64("leftover-db-password-2"), base64("leftover-registry-token-2"));
+    assertThat(yaml)
+        .doesNotContain(
+            "leftover-db-password-2",
+            "leftover-registry-token-2",
+            base64("leftover-db-password-2"),
+            base64("leftover-registry-token-2"));
     Rendered rendered = new Rendered(Chart.parse(yaml));
     assertThat(rendered.all(Secret.class)).isEmpty();
 
     for (String component : List.of("gateway", "tracker")) {
       Container container = only(rendered.service(component));
       assertThat(secretRef(container, Setting.DATABASE_USER))
-        .returns("mesh-postgres", SecretKeySelector::getName).returns("username", SecretKeySelector::getKey);
+          .returns("mesh-postgres", SecretKeySelector::getName)
+          .returns("username", SecretKeySelector::getKey);
       assertThat(secretRef(container, Setting.DATABASE_PASSWORD))
-        .returns("mesh-postgres", SecretKeySelector::getName).returns("pg-password", SecretKeySelector::getKey);
+          .returns("mesh-postgres", SecretKeySelector::getName)
+          .returns("pg-password", SecretKeySelector::getKey);
     }
     assertThat(secretRef(only(rendered.service("registry")), Setting.REGISTRY_TOKEN))
-      .returns("mesh-registry", SecretKeySelector::getName).returns("registry-token", SecretKeySelector::getKey);
+        .returns("mesh-registry", SecretKeySelector::getName)
+        .returns("registry-token", SecretKeySelector::getKey);
   }
 
   @Test
   void noTokenMeansNoTokenSecretAndNoTokenEnv() {
     Rendered rendered = Chart.render(List.of("external.yaml"), Map.of("registry.token", ""));
     assertThat(rendered.find(Secret.class, "mesh-registry-token")).isEmpty();
-    assertThat(env(only(rendered.service("registry")))).doesNotContainKey(Setting.REGISTRY_TOKEN.key());
+    assertThat(env(only(rendered.service("registry"))))
+        .doesNotContainKey(Setting.REGISTRY_TOKEN.key());
   }
 
   @Test
   void ingressAndAutoscalersTakeOverExposureAndReplicas() {
     Rendered rendered = Chart.render("external.yaml", "ingress-hpa.yaml");
     Ingress ingress = rendered.named(Ingress.class, "mesh-gateway");
-    var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+    var backend =
+        ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
     Service gateway = rendered.named(Service.class, backend.getName());
-    assertThat(gateway.getSpec().getPorts()).anyMatch(p -> p.getName().equals(backend.getPort().getName()));
-    assertThat(gateway.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "gateway");
+    assertThat(gateway.getSpec().getPorts())
+        .anyMatch(p -> p.getName().equals(backend.getPort().getName()));
+    assertThat(gateway.getSpec().getSelector())
+        .containsEntry("app.kubernetes.io/component", "gateway");
     assertThat(ingress.getMetadata().getAnnotations())
-      .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
-      .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
     assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("dashboards-tls");
     // the ingress is one more proxy in front of the tracker
-    assertThat(value(only(rendered.service("tracker")), Setting.TRACKER_PROXY_HOPS.key())).isEqualTo("2");
-    assertThat(value(only(external.service("tracker")), Setting.TRACKER_PROXY_HOPS.key())).isEqualTo("1");
+    assertThat(value(only(rendered.service("tracker")), Setting.TRACKER_PROXY_HOPS.key()))
+        .isEqualTo("2");
+    assertThat(value(only(external.service("tracker")), Setting.TRACKER_PROXY_HOPS.key()))
+        .isEqualTo("1");
 
     for (String component : SERVICES) {
       Deployment deployment = rendered.service(component);
-      assertThat(deployment.getSpec().getReplicas()).as("the autoscaler owns the replicas").isNull();
-      HorizontalPodAutoscaler hpa = rendered.named(HorizontalPodAutoscaler.class, deployment.getMetadata().getName());
+      assertThat(deployment.getSpec().getReplicas())
+          .as("the autoscaler owns the replicas")
+          .isNull();
+      HorizontalPodAutoscaler hpa =
+          rendered.named(HorizontalPodAutoscaler.class, deployment.getMetadata().getName());
       assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-      assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+      assertThat(hpa.getSpec().getScaleTargetRef().getName())
+          .isEqualTo(deployment.getMetadata().getName());
     }
     assertThat(external.all(HorizontalPodAutoscaler.class)).isEmpty();
     assertThat(external.all(Ingress.class)).isEmpty();
@@ -291,19 +384,30 @@ class ChartRenderTest {
   void thePinotJobRunsTheTrackerImageAfterInstallAndUpgrade() {
     Rendered rendered = Chart.renderWithHooks("external.yaml", "pinot.yaml");
     Job job = rendered.named(Job.class, "mesh-pinot-setup");
-    assertThat(job.getMetadata().getAnnotations()).containsEntry(Chart.HOOK, "post-install,post-upgrade");
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(Chart.HOOK, "post-install,post-upgrade");
     Container setup = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     Container tracker = only(rendered.service("tracker"));
     assertThat(setup.getImage()).isEqualTo(tracker.getImage());
     assertThat(setup.getArgs()).containsExactly("pinot-setup");
-    assertThat(env(setup)).containsOnlyKeys(Setting.PINOT_CONTROLLER_URL.key(), Setting.PINOT_TABLE.key(),
-      Setting.KAFKA_BOOTSTRAP.key(), Setting.TRACKER_TOPIC.key());
-    assertThat(value(setup, Setting.PINOT_CONTROLLER_URL.key())).isEqualTo("http://pinot-controller.pinot.svc.cluster.local:9000");
-    assertThat(value(setup, Setting.KAFKA_BOOTSTRAP.key())).isEqualTo(value(tracker, Setting.KAFKA_BOOTSTRAP.key()));
-    assertThat(value(setup, Setting.TRACKER_TOPIC.key())).isEqualTo(value(tracker, Setting.TRACKER_TOPIC.key()));
-    assertThat(value(setup, Setting.PINOT_TABLE.key())).isEqualTo("shop_hits").isEqualTo(value(tracker, Setting.PINOT_TABLE.key()));
+    assertThat(env(setup))
+        .containsOnlyKeys(
+            Setting.PINOT_CONTROLLER_URL.key(),
+            Setting.PINOT_TABLE.key(),
+            Setting.KAFKA_BOOTSTRAP.key(),
+            Setting.TRACKER_TOPIC.key());
+    assertThat(value(setup, Setting.PINOT_CONTROLLER_URL.key()))
+        .isEqualTo("http://pinot-controller.pinot.svc.cluster.local:9000");
+    assertThat(value(setup, Setting.KAFKA_BOOTSTRAP.key()))
+        .isEqualTo(value(tracker, Setting.KAFKA_BOOTSTRAP.key()));
+    assertThat(value(setup, Setting.TRACKER_TOPIC.key()))
+        .isEqualTo(value(tracker, Setting.TRACKER_TOPIC.key()));
+    assertThat(value(setup, Setting.PINOT_TABLE.key()))
+        .isEqualTo("shop_hits")
+        .isEqualTo(value(tracker, Setting.PINOT_TABLE.key()));
     assertThat(value(tracker, Setting.TRACKER_QUERY_BACKEND.key())).isEqualTo("pinot");
-    assertThat(value(tracker, Setting.PINOT_BROKER_URL.key())).isEqualTo("http://pinot-broker.pinot.svc.cluster.local:8099");
+    assertThat(value(tracker, Setting.PINOT_BROKER_URL.key()))
+        .isEqualTo("http://pinot-broker.pinot.svc.cluster.local:8099");
     assertThat(external.all(Job.class)).isEmpty();
   }
 
@@ -314,28 +418,40 @@ class ChartRenderTest {
     assertThat(layouts.getData()).containsOnlyKeys("sales.json", "traffic.json");
     JsonNode sales = new ObjectMapper().readTree(layouts.getData().get("sales.json"));
     assertThat(sales.path("format").asText()).isEqualTo("mesh-layout");
-    assertThat(sales.at("/content/config/root/content/1/componentState/widget").asText()).isEqualTo("sales-chart");
+    assertThat(sales.at("/content/config/root/content/1/componentState/widget").asText())
+        .isEqualTo("sales-chart");
 
     assertLayoutsMounted(rendered, "mesh-layouts");
-    assertThat(only(external.service("gateway")).getEnv()).noneMatch(e -> e.getName().equals(Setting.LAYOUTS_DIR.key()));
+    assertThat(only(external.service("gateway")).getEnv())
+        .noneMatch(e -> e.getName().equals(Setting.LAYOUTS_DIR.key()));
 
-    Rendered existing = Chart.render(List.of("external.yaml"), Map.of("gateway.layoutsConfigMap", "team-layouts"));
+    Rendered existing =
+        Chart.render(List.of("external.yaml"), Map.of("gateway.layoutsConfigMap", "team-layouts"));
     assertThat(existing.find(ConfigMap.class, "mesh-layouts")).isEmpty();
     assertLayoutsMounted(existing, "team-layouts");
     // a layout that is not an export document is refused before it reaches the gateway
-    assertThatThrownBy(() -> Chart.template(List.of("external.yaml"), Map.of("gateway.layouts.x\\.json.name", "X")))
-      .hasMessageContaining("format");
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    List.of("external.yaml"), Map.of("gateway.layouts.x\\.json.name", "X")))
+        .hasMessageContaining("format");
   }
 
   private static void assertLayoutsMounted(Rendered rendered, String configMap) {
     Deployment gateway = rendered.service("gateway");
     Container container = only(gateway);
     String folder = value(container, Setting.LAYOUTS_DIR.key());
-    VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(folder)).findFirst()
-      .orElseThrow(() -> new AssertionError("nothing mounted at " + folder));
+    VolumeMount mount =
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(folder))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted at " + folder));
     assertThat(mount.getSubPath()).as("a folder mount, so updates arrive").isNull();
-    Volume volume = gateway.getSpec().getTemplate().getSpec().getVolumes().stream()
-      .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+    Volume volume =
+        gateway.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow();
     assertThat(volume.getConfigMap().getName()).isEqualTo(configMap);
   }
 
@@ -343,33 +459,49 @@ class ChartRenderTest {
   void aTeamsWidgetServerGetsAWidgetHostSidecar() throws Exception {
     Rendered rendered = Chart.render("external.yaml", "sidecar.yaml");
     Deployment team = rendered.named(Deployment.class, "mesh-orders-widgets");
-    assertThat(team.getSpec().getTemplate().getSpec().getContainers()).extracting(Container::getName)
-      .containsExactly("server", "mesh-sidecar");
+    assertThat(team.getSpec().getTemplate().getSpec().getContainers())
+        .extracting(Container::getName)
+        .containsExactly("server", "mesh-sidecar");
     Container sidecar = container(team, "mesh-sidecar");
     assertThat(sidecar.getImage()).isEqualTo(only(rendered.service("widget-host")).getImage());
     assertThat(value(sidecar, Setting.WIDGET_HOST_MODE.key())).isEqualTo("sidecar");
     assertThat(value(sidecar, Setting.REGISTRY_URL.key()))
-      .isEqualTo("http://mesh-gateway." + Chart.NAMESPACE + ".svc.cluster.local:8080");
+        .isEqualTo("http://mesh-gateway." + Chart.NAMESPACE + ".svc.cluster.local:8080");
     rendered.named(Service.class, "mesh-gateway");
-    assertThat(secretRef(sidecar, Setting.REGISTRY_TOKEN).getName()).isEqualTo("mesh-registry-token");
+    assertThat(secretRef(sidecar, Setting.REGISTRY_TOKEN).getName())
+        .isEqualTo("mesh-registry-token");
 
     Path manifest = Path.of(value(sidecar, Setting.SIDECAR_MANIFEST.key()));
-    VolumeMount mount = sidecar.getVolumeMounts().stream()
-      .filter(m -> Path.of(m.getMountPath()).equals(manifest.getParent())).findFirst()
-      .orElseThrow(() -> new AssertionError("the manifest's folder is not mounted"));
+    VolumeMount mount =
+        sidecar.getVolumeMounts().stream()
+            .filter(m -> Path.of(m.getMountPath()).equals(manifest.getParent()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the manifest's folder is not mounted"));
     assertThat(mount.getSubPath()).isNull();
-    String configMap = team.getSpec().getTemplate().getSpec().getVolumes().stream()
-      .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow().getConfigMap().getName();
-    JsonNode manifests = new ObjectMapper().readTree(
-      rendered.named(ConfigMap.class, configMap).getData().get(manifest.getFileName().toString()));
+    String configMap =
+        team.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow()
+            .getConfigMap()
+            .getName();
+    JsonNode manifests =
+        new ObjectMapper()
+            .readTree(
+                rendered
+                    .named(ConfigMap.class, configMap)
+                    .getData()
+                    .get(manifest.getFileName().toString()));
     assertThat(manifests.get(0).path("id").asText()).isEqualTo("orders-table");
 
     int healthPort = Integer.parseInt(value(sidecar, Setting.WIDGET_HOST_PORT.key()));
     assertProbe(sidecar, sidecar.getReadinessProbe(), Health.READY_PATH, healthPort);
     assertProbe(sidecar, sidecar.getLivenessProbe(), Health.LIVE_PATH, healthPort);
-    assertThat(team.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainKey(CLUSTER_LABEL);
+    assertThat(team.getSpec().getTemplate().getMetadata().getLabels())
+        .doesNotContainKey(CLUSTER_LABEL);
     Service server = rendered.named(Service.class, "mesh-orders-widgets");
-    assertThat(team.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(server.getSpec().getSelector());
+    assertThat(team.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(server.getSpec().getSelector());
   }
 
   @Test
@@ -379,27 +511,43 @@ class ChartRenderTest {
     Map<String, String> members = cluster.getSpec().getPodSelector().getMatchLabels();
     NetworkPolicyIngressRule fromMembers = cluster.getSpec().getIngress().get(0);
     assertThat(fromMembers.getFrom().get(0).getPodSelector().getMatchLabels()).isEqualTo(members);
-    Set<String> ports = fromMembers.getPorts().stream().map(p -> p.getPort().getStrVal()).collect(Collectors.toSet());
+    Set<String> ports =
+        fromMembers.getPorts().stream()
+            .map(p -> p.getPort().getStrVal())
+            .collect(Collectors.toSet());
     assertThat(ports).containsExactlyInAnyOrder("hazelcast", "eventbus", "http", "query");
 
     for (String component : SERVICES) {
       Deployment deployment = rendered.service(component);
-      assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(members);
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+          .containsAllEntriesOf(members);
       Container member = only(deployment);
       // every port a member listens on for others is named in the policy
       assertThat(member.getPorts()).allMatch(p -> ports.contains(p.getName()));
     }
-    Set<String> namedPorts = only(rendered.service("tracker")).getPorts().stream().map(p -> p.getName())
-      .collect(Collectors.toSet());
+    Set<String> namedPorts =
+        only(rendered.service("tracker")).getPorts().stream()
+            .map(p -> p.getName())
+            .collect(Collectors.toSet());
     assertThat(namedPorts).contains("query");
 
     NetworkPolicy gateway = rendered.named(NetworkPolicy.class, "mesh-gateway");
     assertThat(rendered.service("gateway").getSpec().getTemplate().getMetadata().getLabels())
-      .containsAllEntriesOf(gateway.getSpec().getPodSelector().getMatchLabels());
+        .containsAllEntriesOf(gateway.getSpec().getPodSelector().getMatchLabels());
     NetworkPolicyIngressRule toGateway = gateway.getSpec().getIngress().get(0);
-    assertThat(toGateway.getPorts()).extracting(NetworkPolicyPort::getPort).extracting(p -> p.getStrVal()).containsExactly("http");
-    assertThat(toGateway.getFrom()).anyMatch(peer -> peer.getNamespaceSelector() != null
-      && "ingress-nginx".equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")));
+    assertThat(toGateway.getPorts())
+        .extracting(NetworkPolicyPort::getPort)
+        .extracting(p -> p.getStrVal())
+        .containsExactly("http");
+    assertThat(toGateway.getFrom())
+        .anyMatch(
+            peer ->
+                peer.getNamespaceSelector() != null
+                    && "ingress-nginx"
+                        .equals(
+                            peer.getNamespaceSelector()
+                                .getMatchLabels()
+                                .get("kubernetes.io/metadata.name")));
     assertThat(external.all(NetworkPolicy.class)).isEmpty();
   }
 
@@ -409,35 +557,73 @@ class ChartRenderTest {
     Pod test = withHooks.all(Pod.class).stream().findFirst().orElseThrow();
     assertThat(test.getMetadata().getAnnotations()).containsEntry(Chart.HOOK, "test");
     Service gateway = external.named(Service.class, "mesh-gateway");
-    String url = "http://" + gateway.getMetadata().getName() + "." + Chart.NAMESPACE + ".svc.cluster.local:"
-      + gateway.getSpec().getPorts().get(0).getPort() + Health.READY_PATH;
+    String url =
+        "http://"
+            + gateway.getMetadata().getName()
+            + "."
+            + Chart.NAMESPACE
+            + ".svc.cluster.local:"
+            + gateway.getSpec().getPorts().get(0).getPort()
+            + Health.READY_PATH;
     assertThat(test.getSpec().getContainers().get(0).getCommand()).contains(url);
   }
 
   @Test
   void theInstallNotesTellHowToReachTheGatewayAndWarnAboutAMissingToken() {
-    String notes = new com.marcnuri.helm.Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
-      .withKubeVersion(Chart.KUBE_VERSION).dryRun().clientOnly()
-      .withValuesFile(Chart.VALUES.resolve("existing-secrets.yaml")).call().getOutput();
-    assertThat(notes).contains("port-forward svc/" + external.named(Service.class, "mesh-gateway").getMetadata().getName())
-      .contains("helm test " + Chart.RELEASE).doesNotContain("no registry token");
+    String notes =
+        new com.marcnuri.helm.Helm(Chart.DIR)
+            .install()
+            .withName(Chart.RELEASE)
+            .withNamespace(Chart.NAMESPACE)
+            .withKubeVersion(Chart.KUBE_VERSION)
+            .dryRun()
+            .clientOnly()
+            .withValuesFile(Chart.VALUES.resolve("existing-secrets.yaml"))
+            .call()
+            .getOutput();
+    assertThat(notes)
+        .contains(
+            "port-forward svc/"
+                + external.named(Service.class, "mesh-gateway").getMetadata().getName())
+        .contains("helm test " + Chart.RELEASE)
+        .doesNotContain("no registry token");
 
-    String withoutToken = new com.marcnuri.helm.Helm(Chart.DIR).install().withName(Chart.RELEASE)
-      .withNamespace(Chart.NAMESPACE).withKubeVersion(Chart.KUBE_VERSION).dryRun().clientOnly()
-      .withValuesFile(Chart.VALUES.resolve("external.yaml")).set("registry.token", "")
-      .set("ingress.enabled", true).set("ingress.host", "dashboards.example.com").call().getOutput();
-    assertThat(withoutToken).contains("no registry token").contains("http://dashboards.example.com/");
+    String withoutToken =
+        new com.marcnuri.helm.Helm(Chart.DIR)
+            .install()
+            .withName(Chart.RELEASE)
+            .withNamespace(Chart.NAMESPACE)
+            .withKubeVersion(Chart.KUBE_VERSION)
+            .dryRun()
+            .clientOnly()
+            .withValuesFile(Chart.VALUES.resolve("external.yaml"))
+            .set("registry.token", "")
+            .set("ingress.enabled", true)
+            .set("ingress.host", "dashboards.example.com")
+            .call()
+            .getOutput();
+    assertThat(withoutToken)
+        .contains("no registry token")
+        .contains("http://dashboards.example.com/");
   }
 
   @Test
   void everyObjectCarriesTheStandardLabels() {
-    for (HasMetadata object : Chart.render("external.yaml", "pinot.yaml", "sidecar.yaml", "ingress-hpa.yaml",
-      "layouts.yaml", "network-policy.yaml").objects()) {
-      assertThat(object.getMetadata().getLabels()).as(object.getKind() + " " + object.getMetadata().getName())
-        .containsEntry("app.kubernetes.io/name", "mesh")
-        .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)
-        .containsEntry("app.kubernetes.io/managed-by", "Helm")
-        .containsKeys("app.kubernetes.io/version", "helm.sh/chart");
+    for (HasMetadata object :
+        Chart.render(
+                "external.yaml",
+                "pinot.yaml",
+                "sidecar.yaml",
+                "ingress-hpa.yaml",
+                "layouts.yaml",
+                "network-policy.yaml")
+            .objects()) {
+      assertThat(object.getMetadata().getLabels())
+          .as(object.getKind() + " " + object.getMetadata().getName())
+          .containsEntry("app.kubernetes.io/name", "mesh")
+          .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)
+          .containsEntry("app.kubernetes.io/managed-by", "Helm")
+          .containsKeys("app.kubernetes.io/version", "helm.sh/chart");
     }
   }
 

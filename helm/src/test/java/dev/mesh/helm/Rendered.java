@@ -3,11 +3,10 @@ package dev.mesh.helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.Pod;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +24,18 @@ record Rendered(List<HasMetadata> objects) {
   }
 
   <T extends HasMetadata> T named(Class<T> kind, String name) {
-    return find(kind, name).orElseThrow(() -> new AssertionError("No " + kind.getSimpleName() + " " + name
-      + " among " + objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList()));
+    return find(kind, name)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "No "
+                        + kind.getSimpleName()
+                        + " "
+                        + name
+                        + " among "
+                        + objects.stream()
+                            .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                            .toList()));
   }
 
   <T extends HasMetadata> Optional<T> find(Class<T> kind, String name) {
@@ -41,34 +50,52 @@ record Rendered(List<HasMetadata> objects) {
   /** Every pod spec the chart renders: Deployments, Jobs, Pods. */
   Stream<PodSpec> podSpecs() {
     return Stream.of(
-      all(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
-      all(Job.class).stream().map(j -> j.getSpec().getTemplate().getSpec()),
-      all(Pod.class).stream().map(Pod::getSpec)).flatMap(s -> s);
+            all(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
+            all(Job.class).stream().map(j -> j.getSpec().getTemplate().getSpec()),
+            all(Pod.class).stream().map(Pod::getSpec))
+        .flatMap(s -> s);
   }
 
   Stream<Container> containers() {
-    return podSpecs().flatMap(spec -> Stream.concat(spec.getContainers().stream(),
-      spec.getInitContainers() == null ? Stream.empty() : spec.getInitContainers().stream()));
+    return podSpecs()
+        .flatMap(
+            spec ->
+                Stream.concat(
+                    spec.getContainers().stream(),
+                    spec.getInitContainers() == null
+                        ? Stream.empty()
+                        : spec.getInitContainers().stream()));
   }
 
   static Container container(Deployment deployment, String name) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-      .filter(c -> c.getName().equals(name)).findFirst()
-      .orElseThrow(() -> new AssertionError("No container " + name + " in " + deployment.getMetadata().getName()));
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "No container " + name + " in " + deployment.getMetadata().getName()));
   }
 
   static Container only(Deployment deployment) {
     List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
     if (containers.size() != 1) {
-      throw new AssertionError(deployment.getMetadata().getName() + " has " + containers.size() + " containers");
+      throw new AssertionError(
+          deployment.getMetadata().getName() + " has " + containers.size() + " containers");
     }
     return containers.get(0);
   }
 
   static Map<String, EnvVar> env(Container container) {
-    return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e, (a, b) -> {
-      throw new AssertionError("Env " + a.getName() + " set twice in " + container.getName());
-    }));
+    return container.getEnv().stream()
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                e -> e,
+                (a, b) -> {
+                  throw new AssertionError(
+                      "Env " + a.getName() + " set twice in " + container.getName());
+                }));
   }
 
   static String value(Container container, String name) {
@@ -80,8 +107,10 @@ record Rendered(List<HasMetadata> objects) {
   }
 
   static int port(Container container, String name) {
-    return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
-      .orElseThrow(() -> new AssertionError(container.getName() + " has no port named " + name))
-      .getContainerPort();
+    return container.getPorts().stream()
+        .filter(p -> name.equals(p.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(container.getName() + " has no port named " + name))
+        .getContainerPort();
   }
 }

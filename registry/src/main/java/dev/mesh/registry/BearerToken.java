@@ -4,7 +4,6 @@ import dev.mesh.common.HttpErrors;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -18,7 +17,8 @@ final class BearerToken implements SecurityPolicyHandler {
   private final byte[] expected;
 
   BearerToken(String token) {
-    this.expected = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.expected =
+        token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override

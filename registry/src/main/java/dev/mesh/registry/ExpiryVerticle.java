@@ -3,7 +3,6 @@ package dev.mesh.registry;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import io.vertx.core.Future;
-
 import java.util.HashSet;
 import java.util.Set;
 
@@ -23,20 +22,26 @@ public final class ExpiryVerticle extends MeshVerticle {
   protected Future<?> startService() {
     WidgetStore store = new WidgetStore(vertx, discovery);
     long interval = settings.millis(Setting.REGISTRY_SWEEP_MILLIS).toMillis();
-    vertx.setPeriodic(interval, interval, id -> {
-      if (sweeping) {
-        return; // a slow sweep is never overlapped by the next
-      }
-      sweeping = true;
-      store.sweep(new HashSet<>(node.members()), suspects)
-        .onSuccess(removed -> {
-          if (removed > 0) {
-            LOG.log(System.Logger.Level.INFO, "Expired {0} registration(s)", removed);
+    vertx.setPeriodic(
+        interval,
+        interval,
+        id -> {
+          if (sweeping) {
+            return; // a slow sweep is never overlapped by the next
           }
-        })
-        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "Sweep failed: " + e.getMessage()))
-        .onComplete(done -> sweeping = false);
-    });
+          sweeping = true;
+          store
+              .sweep(new HashSet<>(node.members()), suspects)
+              .onSuccess(
+                  removed -> {
+                    if (removed > 0) {
+                      LOG.log(System.Logger.Level.INFO, "Expired {0} registration(s)", removed);
+                    }
+                  })
+              .onFailure(
+                  e -> LOG.log(System.Logger.Level.WARNING, "Sweep failed: " + e.getMessage()))
+              .onComplete(done -> sweeping = false);
+        });
     return Future.succeededFuture();
   }
 }

@@ -6,10 +6,11 @@ import dev.mesh.common.Setting;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-
 import java.time.Duration;
 
-/** The registry's HTTP API in both shapes, announced to the cluster so the gateway can route to it. */
+/**
+ * The registry's HTTP API in both shapes, announced to the cluster so the gateway can route to it.
+ */
 public final class RegistryApiVerticle extends MeshVerticle {
 
   /** Name of the registry's HTTP endpoint record. */

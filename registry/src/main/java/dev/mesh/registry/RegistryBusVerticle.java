@@ -1,13 +1,12 @@
 package dev.mesh.registry;
 
-import dev.mesh.common.Contract;
 import dev.mesh.common.Addresses;
+import dev.mesh.common.Contract;
 import dev.mesh.common.MeshVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 
 /**
@@ -21,6 +20,7 @@ import java.time.Duration;
  * {"action": "get", "id": "..."}                                                   -> widget | 404
  * {"action": "list"}                                                               -> {"widgets": [...]}
  * </pre>
+ *
  * Failures reply with the HTTP-like code (400, 404, 503) and a message.
  */
 public final class RegistryBusVerticle extends MeshVerticle {
@@ -39,32 +39,46 @@ public final class RegistryBusVerticle extends MeshVerticle {
       reply = dispatch(message.body());
     } catch (ClassCastException e) {
       // a field of the wrong JSON type: the sender gets a 400, not a time-out
-      reply = Future.failedFuture(new BusFailure(400, "A field has the wrong type: " + e.getMessage()));
+      reply =
+          Future.failedFuture(new BusFailure(400, "A field has the wrong type: " + e.getMessage()));
     }
-    reply.onSuccess(message::reply).onFailure(e -> {
-      if (e instanceof BusFailure f) {
-        message.fail(f.code, f.getMessage());
-      } else if (e instanceof WidgetStore.RegistryBusyException) {
-        message.fail(503, e.getMessage());
-      } else {
-        message.fail(500, String.valueOf(e.getMessage()));
-      }
-    });
+    reply
+        .onSuccess(message::reply)
+        .onFailure(
+            e -> {
+              if (e instanceof BusFailure f) {
+                message.fail(f.code, f.getMessage());
+              } else if (e instanceof WidgetStore.RegistryBusyException) {
+                message.fail(503, e.getMessage());
+              } else {
+                message.fail(500, String.valueOf(e.getMessage()));
+              }
+            });
   }
 
   private Future<?> dispatch(Object body) {
     if (!(body instanceof JsonObject request)) {
-      return Future.failedFuture(new BusFailure(400, "The request must be a JSON object with an action"));
+      return Future.failedFuture(
+          new BusFailure(400, "The request must be a JSON object with an action"));
     }
     String action = String.valueOf(request.getValue("action", ""));
     return switch (action) {
       case "register" -> register(request);
       case "heartbeat" -> found(store.heartbeat(id(request)), request);
-      case "deregister" -> store.remove(id(request)).map(removed -> new JsonObject().put("removed", removed));
+      case "deregister" ->
+          store.remove(id(request)).map(removed -> new JsonObject().put("removed", removed));
       case "get" -> found(store.get(id(request)), request);
-      case "list" -> store.list(w -> true).map(widgets -> new JsonObject().put("widgets", new JsonArray(widgets)));
-      default -> Future.failedFuture(new BusFailure(400, "Unknown action '" + action
-        + "': use register, heartbeat, deregister, get or list"));
+      case "list" ->
+          store
+              .list(w -> true)
+              .map(widgets -> new JsonObject().put("widgets", new JsonArray(widgets)));
+      default ->
+          Future.failedFuture(
+              new BusFailure(
+                  400,
+                  "Unknown action '"
+                      + action
+                      + "': use register, heartbeat, deregister, get or list"));
     };
   }
 
@@ -80,11 +94,13 @@ public final class RegistryBusVerticle extends MeshVerticle {
     String member = request.getString("member");
     if (member == null || member.isBlank()) {
       // without its member a registration would outlive whoever made it
-      return Future.failedFuture(new BusFailure(400, "register needs the member's node id ('member')"));
+      return Future.failedFuture(
+          new BusFailure(400, "register needs the member's node id ('member')"));
     }
     JsonArray problems = Manifests.problems(manifest);
     if (!problems.isEmpty()) {
-      return Future.failedFuture(new BusFailure(400, "Invalid manifest: " + Contract.describe(problems)));
+      return Future.failedFuture(
+          new BusFailure(400, "Invalid manifest: " + Contract.describe(problems)));
     }
     Long ttlSeconds = request.getLong("ttlSeconds");
     Duration ttl = ttlSeconds == null || ttlSeconds <= 0 ? null : Duration.ofSeconds(ttlSeconds);
@@ -92,8 +108,13 @@ public final class RegistryBusVerticle extends MeshVerticle {
   }
 
   private static Future<JsonObject> found(Future<JsonObject> lookup, JsonObject request) {
-    return lookup.compose(widget -> widget != null ? Future.succeededFuture(widget)
-      : Future.failedFuture(new BusFailure(404, "No widget '" + request.getString("id") + "' is registered")));
+    return lookup.compose(
+        widget ->
+            widget != null
+                ? Future.succeededFuture(widget)
+                : Future.failedFuture(
+                    new BusFailure(
+                        404, "No widget '" + request.getString("id") + "' is registered")));
   }
 
   private static final class BusFailure extends RuntimeException {

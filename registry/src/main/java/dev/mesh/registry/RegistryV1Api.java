@@ -11,14 +11,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
-
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * The original datamesh registry's API, unchanged for its clients: {@code POST /api/v1/registry/{id}}
- * (which its sidecars repeat as a heartbeat), {@code GET /api/v1/registry} and
- * {@code GET /api/v1/registry/{id}}, with the same shapes and {@code lastUpdated}.
+ * The original datamesh registry's API, unchanged for its clients: {@code POST
+ * /api/v1/registry/{id}} (which its sidecars repeat as a heartbeat), {@code GET /api/v1/registry}
+ * and {@code GET /api/v1/registry/{id}}, with the same shapes and {@code lastUpdated}.
  */
 final class RegistryV1Api {
 
@@ -34,14 +33,20 @@ final class RegistryV1Api {
 
   void mount(Router router, Handler<RoutingContext> body) {
     // the original answered every origin; its browser clients rely on it, preflight included
-    router.route("/api/v1/registry*").handler(CorsHandler.create()
-      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
-      .allowedHeaders(Set.of("Content-Type", "Authorization")));
+    router
+        .route("/api/v1/registry*")
+        .handler(
+            CorsHandler.create()
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+                .allowedHeaders(Set.of("Content-Type", "Authorization")));
     // and, like the original, on every answer, asked or not
-    router.route("/api/v1/registry*").handler(ctx -> {
-      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
-      ctx.next();
-    });
+    router
+        .route("/api/v1/registry*")
+        .handler(
+            ctx -> {
+              ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+              ctx.next();
+            });
     router.get("/api/v1/registry").handler(this::list);
     router.get("/api/v1/registry/:id").handler(this::get);
     router.post("/api/v1/registry/:id").handler(token).handler(body).handler(this::register);
@@ -52,7 +57,8 @@ final class RegistryV1Api {
     if (id == null) {
       return;
     }
-    JsonObject register = JsonBodies.object(ctx, "{webComponent:{jsUrl,cssUrl,componentId},label,tags}");
+    JsonObject register =
+        JsonBodies.object(ctx, "{webComponent:{jsUrl,cssUrl,componentId},label,tags}");
     if (register == null) {
       return;
     }
@@ -66,34 +72,46 @@ final class RegistryV1Api {
       return;
     }
     JsonObject manifest = translated.manifest();
-    store.register(manifest, Source.V1, null, ttl)
-      .onComplete(Replies.of(ctx, registered -> Replies.json(ctx, 200, Manifests.toV1(manifest))));
+    store
+        .register(manifest, Source.V1, null, ttl)
+        .onComplete(
+            Replies.of(ctx, registered -> Replies.json(ctx, 200, Manifests.toV1(manifest))));
   }
 
   private void list(RoutingContext ctx) {
-    store.list(widget -> true).onComplete(Replies.of(ctx, widgets -> {
-      JsonArray services = new JsonArray();
-      widgets.stream()
-        .sorted(java.util.Comparator.comparing(w -> w.getString("id")))
-        .forEach(w -> services.add(service(w).put("id", w.getString("id"))));
-      Replies.json(ctx, 200, services);
-    }));
+    store
+        .list(widget -> true)
+        .onComplete(
+            Replies.of(
+                ctx,
+                widgets -> {
+                  JsonArray services = new JsonArray();
+                  widgets.stream()
+                      .sorted(java.util.Comparator.comparing(w -> w.getString("id")))
+                      .forEach(w -> services.add(service(w).put("id", w.getString("id"))));
+                  Replies.json(ctx, 200, services);
+                }));
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    store.get(WidgetApi.ID.matcher(id).matches() ? id : "").onComplete(Replies.of(ctx, widget -> {
-      if (widget == null) {
-        Replies.json(ctx, 404, new JsonObject().put("message", "Not Found"));
-      } else {
-        Replies.json(ctx, 200, service(widget));
-      }
-    }));
+    store
+        .get(WidgetApi.ID.matcher(id).matches() ? id : "")
+        .onComplete(
+            Replies.of(
+                ctx,
+                widget -> {
+                  if (widget == null) {
+                    Replies.json(ctx, 404, new JsonObject().put("message", "Not Found"));
+                  } else {
+                    Replies.json(ctx, 200, service(widget));
+                  }
+                }));
   }
 
   private static JsonObject service(JsonObject widget) {
     return new JsonObject()
-      .put("service", Manifests.toV1(widget.getJsonObject("manifest")))
-      .put("lastUpdated", widget.getString("lastUpdated"));
+        .put("service", Manifests.toV1(widget.getJsonObject("manifest")))
+        .put("lastUpdated", widget.getString("lastUpdated"));
   }
 }

@@ -4,7 +4,9 @@ package dev.mesh.registry;
 enum Source {
   /** {@code PUT /api/widgets/{id}}: lives while heartbeats arrive within the TTL. */
   REST,
-  /** The original datamesh API, {@code POST /api/v1/registry/{id}}: lives like a REST registration. */
+  /**
+   * The original datamesh API, {@code POST /api/v1/registry/{id}}: lives like a REST registration.
+   */
   V1,
   /** A cluster member over the bus: lives while that member is in the cluster. */
   MEMBER;

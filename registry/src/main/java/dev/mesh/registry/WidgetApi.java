@@ -9,15 +9,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * {@code /api/widgets}: register or refresh ({@code PUT}), heartbeat, list with filters, get, delete.
- * Described in {@code registry/src/main/resources/openapi/registry.yaml}.
+ * {@code /api/widgets}: register or refresh ({@code PUT}), heartbeat, list with filters, get,
+ * delete. Described in {@code registry/src/main/resources/openapi/registry.yaml}.
  */
 final class WidgetApi {
 
@@ -33,7 +32,9 @@ final class WidgetApi {
     this.token = token;
   }
 
-  /** Routes; {@code body} reads request bodies, after the token check so strangers get 401, not 413. */
+  /**
+   * Routes; {@code body} reads request bodies, after the token check so strangers get 401, not 413.
+   */
   void mount(Router router, Handler<RoutingContext> body) {
     router.get("/api/widgets").handler(this::list);
     router.get("/api/widgets/:id").handler(this::get);
@@ -44,8 +45,18 @@ final class WidgetApi {
 
   private void list(RoutingContext ctx) {
     Predicate<JsonObject> filter = filter(ctx);
-    store.list(filter).onComplete(Replies.of(ctx, widgets ->
-      Replies.json(ctx, 200, new JsonObject().put("widgets", new JsonArray(widgets)).put("count", widgets.size()))));
+    store
+        .list(filter)
+        .onComplete(
+            Replies.of(
+                ctx,
+                widgets ->
+                    Replies.json(
+                        ctx,
+                        200,
+                        new JsonObject()
+                            .put("widgets", new JsonArray(widgets))
+                            .put("count", widgets.size()))));
   }
 
   private void get(RoutingContext ctx) {
@@ -53,13 +64,18 @@ final class WidgetApi {
     if (id == null) {
       return;
     }
-    store.get(id).onComplete(Replies.of(ctx, widget -> {
-      if (widget == null) {
-        HttpErrors.send(ctx, 404, "No widget '" + id + "' is registered");
-      } else {
-        Replies.json(ctx, 200, widget);
-      }
-    }));
+    store
+        .get(id)
+        .onComplete(
+            Replies.of(
+                ctx,
+                widget -> {
+                  if (widget == null) {
+                    HttpErrors.send(ctx, 404, "No widget '" + id + "' is registered");
+                  } else {
+                    Replies.json(ctx, 200, widget);
+                  }
+                }));
   }
 
   private void register(RoutingContext ctx) {
@@ -75,7 +91,10 @@ final class WidgetApi {
     if (bodyId == null) {
       manifest.put("id", id);
     } else if (!id.equals(bodyId)) {
-      HttpErrors.send(ctx, 400, "The manifest's id '" + bodyId + "' differs from the id in the path '" + id + "'");
+      HttpErrors.send(
+          ctx,
+          400,
+          "The manifest's id '" + bodyId + "' differs from the id in the path '" + id + "'");
       return;
     }
     JsonArray problems = Manifests.problems(manifest);
@@ -83,12 +102,17 @@ final class WidgetApi {
       HttpErrors.send(ctx, 400, "Invalid manifest: " + Contract.describe(problems), problems);
       return;
     }
-    store.register(manifest, Source.REST, null, ttl).onComplete(Replies.of(ctx, registered -> {
-      if (registered.created()) {
-        ctx.response().putHeader(HttpHeaders.LOCATION, "/api/widgets/" + id);
-      }
-      Replies.json(ctx, registered.created() ? 201 : 200, registered.widget());
-    }));
+    store
+        .register(manifest, Source.REST, null, ttl)
+        .onComplete(
+            Replies.of(
+                ctx,
+                registered -> {
+                  if (registered.created()) {
+                    ctx.response().putHeader(HttpHeaders.LOCATION, "/api/widgets/" + id);
+                  }
+                  Replies.json(ctx, registered.created() ? 201 : 200, registered.widget());
+                }));
   }
 
   private void heartbeat(RoutingContext ctx) {
@@ -96,13 +120,24 @@ final class WidgetApi {
     if (id == null) {
       return;
     }
-    store.heartbeat(id).onComplete(Replies.of(ctx, widget -> {
-      if (widget == null) {
-        HttpErrors.send(ctx, 404, "No widget '" + id + "' is registered: register it again with PUT /api/widgets/" + id);
-      } else {
-        Replies.json(ctx, 200, widget);
-      }
-    }));
+    store
+        .heartbeat(id)
+        .onComplete(
+            Replies.of(
+                ctx,
+                widget -> {
+                  if (widget == null) {
+                    HttpErrors.send(
+                        ctx,
+                        404,
+                        "No widget '"
+                            + id
+                            + "' is registered: register it again with PUT /api/widgets/"
+                            + id);
+                  } else {
+                    Replies.json(ctx, 200, widget);
+                  }
+                }));
   }
 
   private void delete(RoutingContext ctx) {
@@ -110,27 +145,39 @@ final class WidgetApi {
     if (id == null) {
       return;
     }
-    store.remove(id).onComplete(Replies.of(ctx, removed -> {
-      if (removed) {
-        ctx.response().setStatusCode(204).end();
-      } else {
-        HttpErrors.send(ctx, 404, "No widget '" + id + "' is registered");
-      }
-    }));
+    store
+        .remove(id)
+        .onComplete(
+            Replies.of(
+                ctx,
+                removed -> {
+                  if (removed) {
+                    ctx.response().setStatusCode(204).end();
+                  } else {
+                    HttpErrors.send(ctx, 404, "No widget '" + id + "' is registered");
+                  }
+                }));
   }
 
   /** The widget id of the path, or null after a 400. */
   static String id(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || !ID.matcher(id).matches()) {
-      HttpErrors.send(ctx, 400, "Invalid widget id '" + Replies.shorten(id)
-        + "': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      HttpErrors.send(
+          ctx,
+          400,
+          "Invalid widget id '"
+              + Replies.shorten(id)
+              + "': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
       return null;
     }
     return id;
   }
 
-  /** {@code domain}, {@code owner} and {@code kind} match exactly (any case); {@code q} is a text search. */
+  /**
+   * {@code domain}, {@code owner} and {@code kind} match exactly (any case); {@code q} is a text
+   * search.
+   */
   private static Predicate<JsonObject> filter(RoutingContext ctx) {
     String domain = ctx.queryParams().get("domain");
     String owner = ctx.queryParams().get("owner");
@@ -139,9 +186,9 @@ final class WidgetApi {
     return widget -> {
       JsonObject m = widget.getJsonObject("manifest");
       return (domain == null || domain.equalsIgnoreCase(m.getString("domain")))
-        && (owner == null || owner.equalsIgnoreCase(m.getString("owner")))
-        && (kind == null || kind.equalsIgnoreCase(m.getString("domainKind")))
-        && (q == null || q.isBlank() || text(m).contains(q.trim().toLowerCase(Locale.ROOT)));
+          && (owner == null || owner.equalsIgnoreCase(m.getString("owner")))
+          && (kind == null || kind.equalsIgnoreCase(m.getString("domainKind")))
+          && (q == null || q.isBlank() || text(m).contains(q.trim().toLowerCase(Locale.ROOT)));
     };
   }
 
@@ -150,15 +197,16 @@ final class WidgetApi {
     for (String field : new String[] {"id", "tag", "label", "description", "owner", "domain"}) {
       text.append(manifest.getString(field, "")).append('\n');
     }
-    manifest.getJsonObject("tags", new JsonObject()).forEach(e -> text.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
+    manifest
+        .getJsonObject("tags", new JsonObject())
+        .forEach(e -> text.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
     return text.toString().toLowerCase(Locale.ROOT);
   }
 
   /** Finishes a request from an asynchronous result; a busy lock answers 503, anything else 500. */
   static final class Replies {
 
-    private Replies() {
-    }
+    private Replies() {}
 
     static <T> Handler<io.vertx.core.AsyncResult<T>> of(RoutingContext ctx, Handler<T> success) {
       return ar -> {
@@ -174,9 +222,10 @@ final class WidgetApi {
     }
 
     static void json(RoutingContext ctx, int status, Object body) {
-      ctx.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body instanceof JsonArray array ? array.encode() : ((JsonObject) body).encode());
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(body instanceof JsonArray array ? array.encode() : ((JsonObject) body).encode());
     }
 
     static String shorten(String value) {

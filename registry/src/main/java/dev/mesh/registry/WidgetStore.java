@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.Status;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * Widgets as service-discovery records in the cluster-wide map. A widget's record is keyed by
- * {@code widget:<id>}, so a registration is an idempotent upsert; every change of one widget happens
- * under a cluster lock of its id, so a sweep never removes a record that a heartbeat just refreshed,
- * even with several registry instances. Changes go to the change feed.
+ * {@code widget:<id>}, so a registration is an idempotent upsert; every change of one widget
+ * happens under a cluster lock of its id, so a sweep never removes a record that a heartbeat just
+ * refreshed, even with several registry instances. Changes go to the change feed.
  */
 final class WidgetStore {
 
@@ -40,69 +39,97 @@ final class WidgetStore {
   }
 
   /** Result of a registration: the widget's view and whether it is new. */
-  record Registered(JsonObject widget, boolean created) {
-  }
+  record Registered(JsonObject widget, boolean created) {}
 
   /** A manifest that passed {@link Manifests#problems}; its id names the widget. */
   Future<Registered> register(JsonObject manifest, Source source, String member, Duration ttl) {
     String id = manifest.getString("id");
-    return locked(id, () -> discovery.getRecord(KEY_PREFIX + id).compose(existing -> {
-      long now = System.currentTimeMillis();
-      JsonObject previous = existing == null ? null : existing.getMetadata();
-      JsonObject metadata = new JsonObject()
-        .put("manifest", manifest)
-        .put("source", source.id())
-        .put(MeshVerticle.MEMBER, member)
-        .put("ttlSeconds", ttl == null ? null : ttl.toSeconds())
-        .put("expiresAt", ttl == null ? null : now + ttl.toMillis())
-        .put("registeredAt", previous == null ? now : previous.getLong("registeredAt", now))
-        .put("lastUpdated", now);
-      Record record = new Record()
-        .setName(id)
-        .setType(TYPE)
-        .setRegistration(KEY_PREFIX + id)
-        .setStatus(Status.UP)
-        .setLocation(new JsonObject().put("endpoint", manifest.getString("module")))
-        .setMetadata(metadata);
-      return discovery.update(record).map(saved -> {
-        JsonObject widget = view(saved);
-        if (previous == null) {
-          announce("registered", widget, null);
-        } else if (!manifest.equals(previous.getJsonObject("manifest"))
-          || !source.id().equals(previous.getString("source"))) {
-          announce("updated", widget, null);
-        }
-        return new Registered(widget, previous == null);
-      });
-    }));
+    return locked(
+        id,
+        () ->
+            discovery
+                .getRecord(KEY_PREFIX + id)
+                .compose(
+                    existing -> {
+                      long now = System.currentTimeMillis();
+                      JsonObject previous = existing == null ? null : existing.getMetadata();
+                      JsonObject metadata =
+                          new JsonObject()
+                              .put("manifest", manifest)
+                              .put("source", source.id())
+                              .put(MeshVerticle.MEMBER, member)
+                              .put("ttlSeconds", ttl == null ? null : ttl.toSeconds())
+                              .put("expiresAt", ttl == null ? null : now + ttl.toMillis())
+                              .put(
+                                  "registeredAt",
+                                  previous == null ? now : previous.getLong("registeredAt", now))
+                              .put("lastUpdated", now);
+                      Record record =
+                          new Record()
+                              .setName(id)
+                              .setType(TYPE)
+                              .setRegistration(KEY_PREFIX + id)
+                              .setStatus(Status.UP)
+                              .setLocation(
+                                  new JsonObject().put("endpoint", manifest.getString("module")))
+                              .setMetadata(metadata);
+                      return discovery
+                          .update(record)
+                          .map(
+                              saved -> {
+                                JsonObject widget = view(saved);
+                                if (previous == null) {
+                                  announce("registered", widget, null);
+                                } else if (!manifest.equals(previous.getJsonObject("manifest"))
+                                    || !source.id().equals(previous.getString("source"))) {
+                                  announce("updated", widget, null);
+                                }
+                                return new Registered(widget, previous == null);
+                              });
+                    }));
   }
 
   /** Extends a widget's life by its TTL; null when there is no such widget. */
   Future<JsonObject> heartbeat(String id) {
-    return locked(id, () -> discovery.getRecord(KEY_PREFIX + id).compose(existing -> {
-      if (existing == null) {
-        return Future.succeededFuture();
-      }
-      JsonObject metadata = existing.getMetadata();
-      Long ttlSeconds = metadata.getLong("ttlSeconds");
-      if (ttlSeconds != null) {
-        metadata.put("expiresAt", System.currentTimeMillis() + ttlSeconds * 1000);
-      }
-      return discovery.update(existing).map(WidgetStore::view);
-    }));
+    return locked(
+        id,
+        () ->
+            discovery
+                .getRecord(KEY_PREFIX + id)
+                .compose(
+                    existing -> {
+                      if (existing == null) {
+                        return Future.succeededFuture();
+                      }
+                      JsonObject metadata = existing.getMetadata();
+                      Long ttlSeconds = metadata.getLong("ttlSeconds");
+                      if (ttlSeconds != null) {
+                        metadata.put("expiresAt", System.currentTimeMillis() + ttlSeconds * 1000);
+                      }
+                      return discovery.update(existing).map(WidgetStore::view);
+                    }));
   }
 
   /** Removes a widget on request; false when there was none. */
   Future<Boolean> remove(String id) {
-    return locked(id, () -> discovery.getRecord(KEY_PREFIX + id).compose(existing -> {
-      if (existing == null) {
-        return Future.succeededFuture(false);
-      }
-      return discovery.unpublish(existing.getRegistration()).map(v -> {
-        announce("removed", view(existing), "deregistered");
-        return true;
-      });
-    }));
+    return locked(
+        id,
+        () ->
+            discovery
+                .getRecord(KEY_PREFIX + id)
+                .compose(
+                    existing -> {
+                      if (existing == null) {
+                        return Future.succeededFuture(false);
+                      }
+                      return discovery
+                          .unpublish(existing.getRegistration())
+                          .map(
+                              v -> {
+                                announce("removed", view(existing), "deregistered");
+                                return true;
+                              });
+                    }));
   }
 
   Future<JsonObject> get(String id) {
@@ -111,40 +138,60 @@ final class WidgetStore {
 
   /** Widgets accepted by the filter, ordered by label then id. */
   Future<List<JsonObject>> list(Predicate<JsonObject> filter) {
-    return discovery.getRecords(r -> TYPE.equals(r.getType()), true).map(records -> records.stream()
-      .map(WidgetStore::view)
-      .filter(filter)
-      .sorted(Comparator.<JsonObject, String>comparing(w -> w.getJsonObject("manifest").getString("label", ""),
-          String.CASE_INSENSITIVE_ORDER)
-        .thenComparing(w -> w.getString("id")))
-      .toList());
+    return discovery
+        .getRecords(r -> TYPE.equals(r.getType()), true)
+        .map(
+            records ->
+                records.stream()
+                    .map(WidgetStore::view)
+                    .filter(filter)
+                    .sorted(
+                        Comparator.<JsonObject, String>comparing(
+                                w -> w.getJsonObject("manifest").getString("label", ""),
+                                String.CASE_INSENSITIVE_ORDER)
+                            .thenComparing(w -> w.getString("id")))
+                    .toList());
   }
 
   /**
-   * Removes widgets whose TTL ran out and every record (widgets and service endpoints) published by a
-   * member that is no longer in the cluster. A member must look gone in two sweeps in a row, so one
-   * that is still joining is never mistaken for a dead one.
+   * Removes widgets whose TTL ran out and every record (widgets and service endpoints) published by
+   * a member that is no longer in the cluster. A member must look gone in two sweeps in a row, so
+   * one that is still joining is never mistaken for a dead one.
    */
   Future<Integer> sweep(Set<String> aliveMembers, Set<String> suspects) {
     long now = System.currentTimeMillis();
-    return discovery.getRecords(r -> true, true).compose(records -> {
-      Set<String> goneNow = new HashSet<>();
-      List<Future<Boolean>> removals = new ArrayList<>();
-      for (Record record : records) {
-        String member = record.getMetadata().getString(MeshVerticle.MEMBER);
-        if (member != null && !aliveMembers.contains(member)) {
-          goneNow.add(member);
-          if (suspects.contains(member)) {
-            removals.add(expire(record, "member-left", current -> member.equals(current.getMetadata().getString(MeshVerticle.MEMBER))));
-          }
-        } else if (expired(record, now)) {
-          removals.add(expire(record, "ttl", current -> expired(current, System.currentTimeMillis())));
-        }
-      }
-      suspects.retainAll(goneNow);
-      suspects.addAll(goneNow);
-      return Future.join(removals).map(done -> (int) removals.stream().filter(f -> f.succeeded() && f.result()).count());
-    });
+    return discovery
+        .getRecords(r -> true, true)
+        .compose(
+            records -> {
+              Set<String> goneNow = new HashSet<>();
+              List<Future<Boolean>> removals = new ArrayList<>();
+              for (Record record : records) {
+                String member = record.getMetadata().getString(MeshVerticle.MEMBER);
+                if (member != null && !aliveMembers.contains(member)) {
+                  goneNow.add(member);
+                  if (suspects.contains(member)) {
+                    removals.add(
+                        expire(
+                            record,
+                            "member-left",
+                            current ->
+                                member.equals(
+                                    current.getMetadata().getString(MeshVerticle.MEMBER))));
+                  }
+                } else if (expired(record, now)) {
+                  removals.add(
+                      expire(
+                          record, "ttl", current -> expired(current, System.currentTimeMillis())));
+                }
+              }
+              suspects.retainAll(goneNow);
+              suspects.addAll(goneNow);
+              return Future.join(removals)
+                  .map(
+                      done ->
+                          (int) removals.stream().filter(f -> f.succeeded() && f.result()).count());
+            });
   }
 
   /**
@@ -153,17 +200,27 @@ final class WidgetStore {
    */
   private Future<Boolean> expire(Record stale, String reason, Predicate<Record> stillStale) {
     String lockName = TYPE.equals(stale.getType()) ? stale.getName() : stale.getRegistration();
-    return locked(lockName, () -> discovery.getRecord(stale.getRegistration()).compose(current -> {
-      if (current == null || !stillStale.test(current)) {
-        return Future.succeededFuture(false);
-      }
-      return discovery.unpublish(current.getRegistration()).map(v -> {
-        if (TYPE.equals(current.getType())) {
-          announce("expired", view(current), reason);
-        }
-        return true;
-      });
-    })).recover(e -> Future.succeededFuture(false));
+    return locked(
+            lockName,
+            () ->
+                discovery
+                    .getRecord(stale.getRegistration())
+                    .compose(
+                        current -> {
+                          if (current == null || !stillStale.test(current)) {
+                            return Future.succeededFuture(false);
+                          }
+                          return discovery
+                              .unpublish(current.getRegistration())
+                              .map(
+                                  v -> {
+                                    if (TYPE.equals(current.getType())) {
+                                      announce("expired", view(current), reason);
+                                    }
+                                    return true;
+                                  });
+                        }))
+        .recover(e -> Future.succeededFuture(false));
   }
 
   private static boolean expired(Record record, long now) {
@@ -172,17 +229,20 @@ final class WidgetStore {
   }
 
   private <T> Future<T> locked(String name, Supplier<Future<T>> action) {
-    return vertx.sharedData().getLockWithTimeout("mesh.registry." + name, LOCK_TIMEOUT_MS)
-      .recover(e -> Future.failedFuture(new RegistryBusyException(name)))
-      .compose(lock -> action.get().andThen(done -> lock.release()));
+    return vertx
+        .sharedData()
+        .getLockWithTimeout("mesh.registry." + name, LOCK_TIMEOUT_MS)
+        .recover(e -> Future.failedFuture(new RegistryBusyException(name)))
+        .compose(lock -> action.get().andThen(done -> lock.release()));
   }
 
   private void announce(String type, JsonObject widget, String reason) {
-    JsonObject change = new JsonObject()
-      .put("type", type)
-      .put("id", widget.getString("id"))
-      .put("widget", widget)
-      .put("at", Instant.now().toString());
+    JsonObject change =
+        new JsonObject()
+            .put("type", type)
+            .put("id", widget.getString("id"))
+            .put("widget", widget)
+            .put("at", Instant.now().toString());
     if (reason != null) {
       change.put("reason", reason);
     }
@@ -193,13 +253,13 @@ final class WidgetStore {
   static JsonObject view(Record record) {
     JsonObject metadata = record.getMetadata();
     return new JsonObject()
-      .put("id", record.getName())
-      .put("manifest", metadata.getJsonObject("manifest"))
-      .put("source", metadata.getString("source"))
-      .put(MeshVerticle.MEMBER, metadata.getString(MeshVerticle.MEMBER))
-      .put("registeredAt", instant(metadata.getLong("registeredAt")))
-      .put("lastUpdated", instant(metadata.getLong("lastUpdated")))
-      .put("expiresAt", instant(metadata.getLong("expiresAt")));
+        .put("id", record.getName())
+        .put("manifest", metadata.getJsonObject("manifest"))
+        .put("source", metadata.getString("source"))
+        .put(MeshVerticle.MEMBER, metadata.getString(MeshVerticle.MEMBER))
+        .put("registeredAt", instant(metadata.getLong("registeredAt")))
+        .put("lastUpdated", instant(metadata.getLong("lastUpdated")))
+        .put("expiresAt", instant(metadata.getLong("expiresAt")));
   }
 
   private static String instant(Long epochMillis) {

@@ -1,30 +1,30 @@
 package dev.mesh.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.testing.BusRecorder;
 import dev.mesh.common.testing.Poll;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Lock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
- * The change feed on {@code mesh.registry.changes} as a subscriber (the dashboard, through the bridge)
- * sees it, and the life of REST registrations: heartbeats keep them, silence expires them.
+ * The change feed on {@code mesh.registry.changes} as a subscriber (the dashboard, through the
+ * bridge) sees it, and the life of REST registrations: heartbeats keep them, silence expires them.
  */
 class ChangeFeedAndExpiryTest {
 
   private static final int TTL_SECONDS = 3;
+
   /** TTL, plus sweeps every 250 ms, plus a generous margin for a busy 2-core machine. */
   private static final Duration EXPIRY_BOUND = Duration.ofSeconds(TTL_SECONDS + 7);
 
@@ -55,22 +55,27 @@ class ChangeFeedAndExpiryTest {
     JsonObject registered = await("registered", id);
     assertThat(registered.getJsonObject("widget")).isEqualTo(created);
     assertThat(registered.containsKey("reason")).isFalse();
-    assertThat(Instant.parse(registered.getString("at"))).isBetween(Instant.now().minusSeconds(30), Instant.now().plusSeconds(1));
+    assertThat(Instant.parse(registered.getString("at")))
+        .isBetween(Instant.now().minusSeconds(30), Instant.now().plusSeconds(1));
 
     client.register(manifest); // identical refresh: nothing to tell
     JsonObject changed = manifest.copy().put("label", "Changed " + id);
     JsonObject afterChange = client.register(changed);
     JsonObject updated = await("updated", id);
     assertThat(updated.getJsonObject("widget")).isEqualTo(afterChange);
-    assertThat(updated.getJsonObject("widget").getJsonObject("manifest").getString("label")).isEqualTo("Changed " + id);
+    assertThat(updated.getJsonObject("widget").getJsonObject("manifest").getString("label"))
+        .isEqualTo("Changed " + id);
 
     assertThat(client.delete(id).statusCode()).isEqualTo(204);
     JsonObject removed = await("removed", id);
     assertThat(removed.getString("reason")).isEqualTo("deregistered");
     assertThat(removed.getJsonObject("widget").getJsonObject("manifest")).isEqualTo(changed);
 
-    // the feed of one publisher is ordered: had the identical refresh produced an event, it would be here
-    assertThat(changesOf(id)).extracting(c -> c.getString("type")).containsExactly("registered", "updated", "removed");
+    // the feed of one publisher is ordered: had the identical refresh produced an event, it would
+    // be here
+    assertThat(changesOf(id))
+        .extracting(c -> c.getString("type"))
+        .containsExactly("registered", "updated", "removed");
   }
 
   @Test
@@ -81,9 +86,11 @@ class ChangeFeedAndExpiryTest {
 
     assertThat(event.fieldNames()).containsExactlyInAnyOrder("type", "id", "widget", "at");
     assertThat(event.getJsonObject("widget").fieldNames())
-      .containsExactlyInAnyOrder("id", "manifest", "source", "member", "registeredAt", "lastUpdated", "expiresAt");
+        .containsExactlyInAnyOrder(
+            "id", "manifest", "source", "member", "registeredAt", "lastUpdated", "expiresAt");
     client.delete(id);
-    assertThat(await("removed", id).fieldNames()).containsExactlyInAnyOrder("type", "id", "widget", "reason", "at");
+    assertThat(await("removed", id).fieldNames())
+        .containsExactlyInAnyOrder("type", "id", "widget", "reason", "at");
   }
 
   @Test
@@ -93,23 +100,33 @@ class ChangeFeedAndExpiryTest {
     String legacy = TestManifests.id("legacy");
     client.register(TestManifests.manifest(silent));
     client.register(TestManifests.manifest(beating));
-    assertThat(client.v1Register(legacy, TestManifests.v1Registration(legacy)).statusCode()).isEqualTo(200);
+    assertThat(client.v1Register(legacy, TestManifests.v1Registration(legacy)).statusCode())
+        .isEqualTo(200);
 
     AtomicBoolean beat = new AtomicBoolean(true);
-    Thread heart = new Thread(() -> {
-      while (beat.get()) {
-        assertThat(client.heartbeat(beating).statusCode()).isEqualTo(200);
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heartbeats");
+    Thread heart =
+        new Thread(
+            () -> {
+              while (beat.get()) {
+                assertThat(client.heartbeat(beating).statusCode()).isEqualTo(200);
+                try {
+                  Thread.sleep(500);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "heartbeats");
     heart.start();
     try {
-      Poll.until(EXPIRY_BOUND, silent + " expires without heartbeats", () -> client.widget(silent) == null);
-      Poll.until(EXPIRY_BOUND, "v1 registration " + legacy + " expires when not repeated", () -> client.widget(legacy) == null);
+      Poll.until(
+          EXPIRY_BOUND,
+          silent + " expires without heartbeats",
+          () -> client.widget(silent) == null);
+      Poll.until(
+          EXPIRY_BOUND,
+          "v1 registration " + legacy + " expires when not repeated",
+          () -> client.widget(legacy) == null);
       assertThat(client.ids()).doesNotContain(silent, legacy);
       assertThat(client.get("/api/v1/registry/" + legacy).statusCode()).isEqualTo(404);
 
@@ -126,12 +143,20 @@ class ChangeFeedAndExpiryTest {
     assertThat(expired.getString("reason")).isEqualTo("ttl");
     assertThat(expired.getJsonObject("widget").getString("id")).isEqualTo(silent);
     assertThat(await("expired", legacy).getString("reason")).isEqualTo("ttl");
-    assertThat(changesOf(beating)).extracting(c -> c.getString("type")).containsExactly("registered");
+    assertThat(changesOf(beating))
+        .extracting(c -> c.getString("type"))
+        .containsExactly("registered");
 
-    Poll.until(EXPIRY_BOUND, beating + " expires once heartbeats stop", () -> client.widget(beating) == null);
+    Poll.until(
+        EXPIRY_BOUND,
+        beating + " expires once heartbeats stop",
+        () -> client.widget(beating) == null);
     assertThat(await("expired", beating).getString("reason")).isEqualTo("ttl");
     assertThat(client.heartbeat(beating).statusCode()).as("heartbeat after expiry").isEqualTo(404);
-    assertThat(changesOf(silent)).extracting(c -> c.getString("type")).as("expired once").containsExactly("registered", "expired");
+    assertThat(changesOf(silent))
+        .extracting(c -> c.getString("type"))
+        .as("expired once")
+        .containsExactly("registered", "expired");
   }
 
   @Test
@@ -144,21 +169,26 @@ class ChangeFeedAndExpiryTest {
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(Instant.parse(response.bodyAsJsonObject().getString("registeredAt")))
-      .isAfter(Instant.parse(first.getString("registeredAt")));
-    Poll.until(Duration.ofSeconds(5), "second registered event of " + id,
-      () -> changesOf(id).stream().filter(c -> "registered".equals(c.getString("type"))).count() == 2);
+        .isAfter(Instant.parse(first.getString("registeredAt")));
+    Poll.until(
+        Duration.ofSeconds(5),
+        "second registered event of " + id,
+        () ->
+            changesOf(id).stream().filter(c -> "registered".equals(c.getString("type"))).count()
+                == 2);
     client.delete(id);
   }
 
   /**
    * A heartbeat the registry answers 200 (with a later expiresAt) must keep the widget registered.
-   * BUG (WidgetStore.expire, line 155): before removing a record the sweep re-reads it under the widget's
-   * lock but only compares {@code lastUpdated}, which a heartbeat does not change (heartbeat, lines 87-92,
-   * only moves {@code expiresAt}). A heartbeat that takes the lock between the sweep's read of the records
-   * and its removal is answered 200, and the widget is removed right after ("expired", reason "ttl").
-   * The window is widened here by holding the widget's cluster lock ({@code mesh.registry.<id>}, see
-   * WidgetStore.locked) while the heartbeat and then the sweep queue for it; the heartbeat is sent a full
-   * second before the TTL ends. Whichever of the two gets the lock first, the outcome must be consistent.
+   * BUG (WidgetStore.expire, line 155): before removing a record the sweep re-reads it under the
+   * widget's lock but only compares {@code lastUpdated}, which a heartbeat does not change
+   * (heartbeat, lines 87-92, only moves {@code expiresAt}). A heartbeat that takes the lock between
+   * the sweep's read of the records and its removal is answered 200, and the widget is removed
+   * right after ("expired", reason "ttl"). The window is widened here by holding the widget's
+   * cluster lock ({@code mesh.registry.<id>}, see WidgetStore.locked) while the heartbeat and then
+   * the sweep queue for it; the heartbeat is sent a full second before the TTL ends. Whichever of
+   * the two gets the lock first, the outcome must be consistent.
    */
   @Test
   void heartbeatAnsweredOkIsNeverUndoneByAConcurrentSweep() throws Exception {
@@ -167,12 +197,16 @@ class ChangeFeedAndExpiryTest {
     long registered = System.currentTimeMillis();
     Thread.sleep(1000);
 
-    Lock lock = TestCluster.await(node.vertx().sharedData().getLockWithTimeout("mesh.registry." + id, 5000));
+    Lock lock =
+        TestCluster.await(
+            node.vertx().sharedData().getLockWithTimeout("mesh.registry." + id, 5000));
     CompletableFuture<Integer> heartbeat;
     try {
       heartbeat = CompletableFuture.supplyAsync(() -> client.heartbeat(id).statusCode());
-      // past the original expiry, with several sweeps: one of them has read the record and waits for the lock
-      Thread.sleep(Math.max(0, registered + TTL_SECONDS * 1000L + 750 - System.currentTimeMillis()));
+      // past the original expiry, with several sweeps: one of them has read the record and waits
+      // for the lock
+      Thread.sleep(
+          Math.max(0, registered + TTL_SECONDS * 1000L + 750 - System.currentTimeMillis()));
     } finally {
       lock.release();
     }
@@ -190,8 +224,10 @@ class ChangeFeedAndExpiryTest {
   }
 
   private static JsonObject await(String type, String id) {
-    return changes.await(Duration.ofSeconds(10), type + " " + id,
-      c -> id.equals(c.getString("id")) && type.equals(c.getString("type")));
+    return changes.await(
+        Duration.ofSeconds(10),
+        type + " " + id,
+        c -> id.equals(c.getString("id")) && type.equals(c.getString("type")));
   }
 
   private static List<JsonObject> changesOf(String id) {

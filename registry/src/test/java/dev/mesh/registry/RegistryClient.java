@@ -1,5 +1,7 @@
 package dev.mesh.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.testing.Endpoints;
 import dev.mesh.common.testing.TestCluster;
@@ -11,10 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An HTTP client of one registry member, as a widget author or sidecar would use it: its own plain
@@ -54,7 +53,8 @@ final class RegistryClient implements AutoCloseable {
   }
 
   /** A request with a raw Authorization header (or none when null). */
-  HttpResponse<Buffer> sendWithAuthorization(HttpMethod method, String uri, String authorization, Buffer body) {
+  HttpResponse<Buffer> sendWithAuthorization(
+      HttpMethod method, String uri, String authorization, Buffer body) {
     HttpRequest<Buffer> request = web.request(method, port, "127.0.0.1", uri);
     if (authorization != null) {
       request.putHeader("Authorization", authorization);
@@ -85,13 +85,16 @@ final class RegistryClient implements AutoCloseable {
   /** PUT that must succeed (201 or 200); returns the widget view. */
   JsonObject register(JsonObject manifest) {
     HttpResponse<Buffer> response = put(manifest.getString("id"), manifest);
-    assertThat(response.statusCode()).as("PUT %s: %s", manifest.getString("id"), response.bodyAsString()).isIn(200, 201);
+    assertThat(response.statusCode())
+        .as("PUT %s: %s", manifest.getString("id"), response.bodyAsString())
+        .isIn(200, 201);
     return response.bodyAsJsonObject();
   }
 
   /** {@code GET /api/widgets[?query]}, which must answer 200. */
   JsonObject list(String query) {
-    HttpResponse<Buffer> response = get("/api/widgets" + (query == null || query.isEmpty() ? "" : "?" + query));
+    HttpResponse<Buffer> response =
+        get("/api/widgets" + (query == null || query.isEmpty() ? "" : "?" + query));
     assertThat(response.statusCode()).as("list: %s", response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
@@ -110,7 +113,9 @@ final class RegistryClient implements AutoCloseable {
   }
 
   static List<String> ids(JsonObject list) {
-    return list.getJsonArray("widgets").stream().map(w -> ((JsonObject) w).getString("id")).toList();
+    return list.getJsonArray("widgets").stream()
+        .map(w -> ((JsonObject) w).getString("id"))
+        .toList();
   }
 
   /** The widget's view, or null when GET answers 404. */

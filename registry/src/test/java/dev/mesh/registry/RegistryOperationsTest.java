@@ -1,5 +1,7 @@
 package dev.mesh.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.testing.TestCluster;
@@ -9,17 +11,17 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import io.vertx.servicediscovery.types.HttpEndpoint;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** What an operator and the gateway rely on: health, readiness, Prometheus metrics and the endpoint record. */
+/**
+ * What an operator and the gateway rely on: health, readiness, Prometheus metrics and the endpoint
+ * record.
+ */
 class RegistryOperationsTest {
 
   private static RegistryUnderTest registry;
@@ -53,10 +55,11 @@ class RegistryOperationsTest {
     JsonObject health = response.bodyAsJsonObject();
     assertThat(health.getString("outcome")).isEqualTo("UP");
     assertThat(health.getJsonArray("checks").stream().map(JsonObject.class::cast))
-      .anySatisfy(check -> {
-        assertThat(check.getString("id")).isEqualTo("cluster");
-        assertThat(check.getString("status")).isEqualTo("UP");
-      });
+        .anySatisfy(
+            check -> {
+              assertThat(check.getString("id")).isEqualTo("cluster");
+              assertThat(check.getString("status")).isEqualTo("UP");
+            });
   }
 
   @Test
@@ -64,7 +67,8 @@ class RegistryOperationsTest {
     HttpResponse<Buffer> first = client.get("/metrics");
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.getHeader("Content-Type")).startsWith("text/plain");
-    assertThat(first.bodyAsString()).contains("# TYPE vertx_http_server_requests_total counter", "jvm_memory_used_bytes");
+    assertThat(first.bodyAsString())
+        .contains("# TYPE vertx_http_server_requests_total counter", "jvm_memory_used_bytes");
     double before = notFoundCount(first.bodyAsString());
 
     for (int i = 0; i < 3; i++) {
@@ -77,17 +81,27 @@ class RegistryOperationsTest {
   @Test
   void withoutATokenConfiguredRegistrationsAreOpen() {
     String id = TestManifests.id("open");
-    HttpResponse<Buffer> response = client.send(io.vertx.core.http.HttpMethod.PUT, "/api/widgets/" + id, null,
-      TestManifests.manifest(id).toBuffer());
+    HttpResponse<Buffer> response =
+        client.send(
+            io.vertx.core.http.HttpMethod.PUT,
+            "/api/widgets/" + id,
+            null,
+            TestManifests.manifest(id).toBuffer());
     assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(client.send(io.vertx.core.http.HttpMethod.DELETE, "/api/widgets/" + id, null, null).statusCode()).isEqualTo(204);
+    assertThat(
+            client
+                .send(io.vertx.core.http.HttpMethod.DELETE, "/api/widgets/" + id, null, null)
+                .statusCode())
+        .isEqualTo(204);
   }
 
   @Test
   void publishesItsHttpEndpointForTheGateway() {
     ServiceDiscovery discovery = ServiceDiscovery.create(node.vertx());
     try {
-      List<Record> records = TestCluster.await(discovery.getRecords(r -> RegistryApiVerticle.SERVICE_NAME.equals(r.getName())));
+      List<Record> records =
+          TestCluster.await(
+              discovery.getRecords(r -> RegistryApiVerticle.SERVICE_NAME.equals(r.getName())));
       assertThat(records).hasSize(1);
       Record record = records.get(0);
       assertThat(record.getType()).isEqualTo(HttpEndpoint.TYPE);
@@ -103,11 +117,14 @@ class RegistryOperationsTest {
   @Test
   void endpointRecordIsNotListedAsAWidget() {
     assertThat(client.ids()).doesNotContain(RegistryApiVerticle.SERVICE_NAME);
-    assertThat(client.get("/api/widgets/" + RegistryApiVerticle.SERVICE_NAME).statusCode()).isEqualTo(404);
+    assertThat(client.get("/api/widgets/" + RegistryApiVerticle.SERVICE_NAME).statusCode())
+        .isEqualTo(404);
   }
 
-  private static final Pattern NOT_FOUND = Pattern.compile(
-    "^vertx_http_server_requests_total\\{code=\"404\",method=\"GET\"[^}]*} ([0-9.E]+)$", Pattern.MULTILINE);
+  private static final Pattern NOT_FOUND =
+      Pattern.compile(
+          "^vertx_http_server_requests_total\\{code=\"404\",method=\"GET\"[^}]*} ([0-9.E]+)$",
+          Pattern.MULTILINE);
 
   private static double notFoundCount(String metrics) {
     Matcher matcher = NOT_FOUND.matcher(metrics);

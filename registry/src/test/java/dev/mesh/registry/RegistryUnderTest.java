@@ -21,12 +21,18 @@ final class RegistryUnderTest implements AutoCloseable {
   private RegistryUnderTest(String token, int ttlSeconds) {
     cluster = new TestCluster();
     MeshConfig config = cluster.config().with(Setting.REGISTRY_TTL_SECONDS, ttlSeconds);
-    node = cluster.start(token == null ? config : config.with(Setting.REGISTRY_TOKEN, token), Registry.verticles());
+    node =
+        cluster.start(
+            token == null ? config : config.with(Setting.REGISTRY_TOKEN, token),
+            Registry.verticles());
     client = RegistryClient.of(node);
     changes = BusRecorder.listen(node.vertx(), Addresses.REGISTRY_CHANGES);
   }
 
-  /** A registry asking for {@code token} (none when null), whose REST registrations live {@code ttlSeconds}. */
+  /**
+   * A registry asking for {@code token} (none when null), whose REST registrations live {@code
+   * ttlSeconds}.
+   */
   static RegistryUnderTest start(String token, int ttlSeconds) {
     return new RegistryUnderTest(token, ttlSeconds);
   }

@@ -1,28 +1,25 @@
 package dev.mesh.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import io.vertx.core.http.HttpMethod;
-
-import io.vertx.ext.web.client.WebClient;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The original datamesh registry's API ({@code /api/v1/registry}) as its clients and sidecars use it,
- * and its equivalence with {@code /api/widgets}: one registry, two shapes.
+ * The original datamesh registry's API ({@code /api/v1/registry}) as its clients and sidecars use
+ * it, and its equivalence with {@code /api/widgets}: one registry, two shapes.
  */
 class RegistryV1ApiTest {
 
@@ -54,7 +51,9 @@ class RegistryV1ApiTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).startsWith("application/json");
     assertThat(response.bodyAsJsonObject()).isEqualTo(body);
-    assertThat(client.v1Register(id, body).statusCode()).as("a repeated registration (sidecar heartbeat)").isEqualTo(200);
+    assertThat(client.v1Register(id, body).statusCode())
+        .as("a repeated registration (sidecar heartbeat)")
+        .isEqualTo(200);
   }
 
   @Test
@@ -80,14 +79,18 @@ class RegistryV1ApiTest {
   @Test
   void listIsOrderedById() {
     String prefix = TestManifests.id("sorted");
-    client.v1Register(prefix + "-c", TestManifests.v1Registration(prefix + "-c").put("label", "A first by label"));
-    client.v1Register(prefix + "-a", TestManifests.v1Registration(prefix + "-a").put("label", "Z last by label"));
+    client.v1Register(
+        prefix + "-c",
+        TestManifests.v1Registration(prefix + "-c").put("label", "A first by label"));
+    client.v1Register(
+        prefix + "-a", TestManifests.v1Registration(prefix + "-a").put("label", "Z last by label"));
     client.v1Register(prefix + "-b", TestManifests.v1Registration(prefix + "-b"));
 
     List<String> ids = client.v1List().stream().map(s -> ((JsonObject) s).getString("id")).toList();
 
     assertThat(ids).isSorted();
-    assertThat(ids.stream().filter(i -> i.startsWith(prefix)).toList()).containsExactly(prefix + "-a", prefix + "-b", prefix + "-c");
+    assertThat(ids.stream().filter(i -> i.startsWith(prefix)).toList())
+        .containsExactly(prefix + "-a", prefix + "-b", prefix + "-c");
   }
 
   @Test
@@ -98,40 +101,54 @@ class RegistryV1ApiTest {
 
     HttpResponse<Buffer> invalidId = client.get("/api/v1/registry/not%20an%20id");
     assertThat(invalidId.statusCode()).isEqualTo(404);
-    assertThat(invalidId.bodyAsJsonObject()).isEqualTo(new JsonObject().put("message", "Not Found"));
+    assertThat(invalidId.bodyAsJsonObject())
+        .isEqualTo(new JsonObject().put("message", "Not Found"));
   }
 
   @Test
   void browsersMayPostFromAnotherOriginAfterAPreflight() {
-    HttpResponse<Buffer> preflight = TestCluster.await(WebClient.create(node.vertx())
-      .request(HttpMethod.OPTIONS, client.port(), "127.0.0.1", "/api/v1/registry/some-widget")
-      .putHeader("Origin", "https://team.example.com")
-      .putHeader("Access-Control-Request-Method", "POST")
-      .putHeader("Access-Control-Request-Headers", "content-type,authorization")
-      .send());
+    HttpResponse<Buffer> preflight =
+        TestCluster.await(
+            WebClient.create(node.vertx())
+                .request(
+                    HttpMethod.OPTIONS, client.port(), "127.0.0.1", "/api/v1/registry/some-widget")
+                .putHeader("Origin", "https://team.example.com")
+                .putHeader("Access-Control-Request-Method", "POST")
+                .putHeader("Access-Control-Request-Headers", "content-type,authorization")
+                .send());
     assertThat(preflight.statusCode()).isEqualTo(204);
     assertThat(preflight.getHeader("Access-Control-Allow-Methods")).contains("POST");
-    assertThat(preflight.getHeader("Access-Control-Allow-Headers").toLowerCase()).contains("content-type", "authorization");
+    assertThat(preflight.getHeader("Access-Control-Allow-Headers").toLowerCase())
+        .contains("content-type", "authorization");
   }
 
   @Test
   void tagsTheOriginalAcceptedButAManifestCannotHoldFallBackToDefaults() {
     String id = TestManifests.id("free-tags");
     JsonObject body = TestManifests.v1Registration(id);
-    body.put("tags", new JsonObject().put("version", "latest").put("owner", " ").put("env", "prod"));
+    body.put(
+        "tags", new JsonObject().put("version", "latest").put("owner", " ").put("env", "prod"));
     assertThat(client.v1Register(id, body).statusCode()).isEqualTo(200);
     JsonObject manifest = client.widget(id).getJsonObject("manifest");
     assertThat(manifest.getString("version")).isEqualTo("0.0.0");
     assertThat(manifest.getString("owner")).isEqualTo("unknown");
-    assertThat(manifest.getJsonObject("tags").getString("version")).as("the tag itself is kept").isEqualTo("latest");
+    assertThat(manifest.getJsonObject("tags").getString("version"))
+        .as("the tag itself is kept")
+        .isEqualTo("latest");
   }
 
   @Test
   void answersEveryOrigin() {
     String id = TestManifests.id("cors");
-    assertThat(client.v1Register(id, TestManifests.v1Registration(id)).getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
-    assertThat(client.get("/api/v1/registry").getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
-    assertThat(client.get("/api/v1/registry/" + id).getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(
+            client
+                .v1Register(id, TestManifests.v1Registration(id))
+                .getHeader("Access-Control-Allow-Origin"))
+        .isEqualTo("*");
+    assertThat(client.get("/api/v1/registry").getHeader("Access-Control-Allow-Origin"))
+        .isEqualTo("*");
+    assertThat(client.get("/api/v1/registry/" + id).getHeader("Access-Control-Allow-Origin"))
+        .isEqualTo("*");
   }
 
   @Test
@@ -144,29 +161,40 @@ class RegistryV1ApiTest {
 
     assertThat(widget).isNotNull();
     assertThat(widget.getString("source")).isEqualTo("v1");
-    assertThat(widget.getString("expiresAt")).as("a v1 registration lives by the TTL, like a REST one").isNotNull();
-    assertThat(Duration.between(Instant.parse(widget.getString("lastUpdated")), Instant.parse(widget.getString("expiresAt"))))
-      .isEqualTo(Duration.ofSeconds(TTL_SECONDS));
+    assertThat(widget.getString("expiresAt"))
+        .as("a v1 registration lives by the TTL, like a REST one")
+        .isNotNull();
+    assertThat(
+            Duration.between(
+                Instant.parse(widget.getString("lastUpdated")),
+                Instant.parse(widget.getString("expiresAt"))))
+        .isEqualTo(Duration.ofSeconds(TTL_SECONDS));
     JsonObject component = body.getJsonObject("webComponent");
-    JsonObject expected = new JsonObject()
-      .put("id", id)
-      .put("tag", component.getString("componentId"))
-      .put("label", body.getString("label"))
-      .put("module", component.getString("jsUrl"))
-      .put("css", component.getString("cssUrl"))
-      .put("version", "0.0.0")
-      .put("owner", "unknown")
-      .put("domain", "unassigned")
-      .put("domainKind", "consumer-aligned")
-      .put("tags", body.getJsonObject("tags"));
+    JsonObject expected =
+        new JsonObject()
+            .put("id", id)
+            .put("tag", component.getString("componentId"))
+            .put("label", body.getString("label"))
+            .put("module", component.getString("jsUrl"))
+            .put("css", component.getString("cssUrl"))
+            .put("version", "0.0.0")
+            .put("owner", "unknown")
+            .put("domain", "unassigned")
+            .put("domainKind", "consumer-aligned")
+            .put("tags", body.getJsonObject("tags"));
     assertThat(widget.getJsonObject("manifest")).isEqualTo(expected);
   }
 
   @Test
   void v1TagsFillTheManifestFieldsOfTheSameName() {
     String id = TestManifests.id("tagged");
-    JsonObject tags = new JsonObject().put("owner", "team-legacy").put("domain", "billing")
-      .put("version", "2.3.4").put("domainKind", "aggregate").put("description", "Invoices per month");
+    JsonObject tags =
+        new JsonObject()
+            .put("owner", "team-legacy")
+            .put("domain", "billing")
+            .put("version", "2.3.4")
+            .put("domainKind", "aggregate")
+            .put("description", "Invoices per month");
     JsonObject body = TestManifests.v1Registration(id).put("tags", tags);
     body.getJsonObject("webComponent").remove("cssUrl");
     assertThat(client.v1Register(id, body).statusCode()).isEqualTo(200);
@@ -190,17 +218,23 @@ class RegistryV1ApiTest {
     HttpResponse<Buffer> response = client.get("/api/v1/registry/" + id);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    JsonObject expected = new JsonObject()
-      .put("service", new JsonObject()
-        .put("webComponent", new JsonObject()
-          .put("jsUrl", manifest.getString("module"))
-          .put("cssUrl", manifest.getString("css"))
-          .put("componentId", manifest.getString("tag")))
-        .put("label", manifest.getString("label"))
-        .put("tags", manifest.getJsonObject("tags")))
-      .put("lastUpdated", widget.getString("lastUpdated"));
+    JsonObject expected =
+        new JsonObject()
+            .put(
+                "service",
+                new JsonObject()
+                    .put(
+                        "webComponent",
+                        new JsonObject()
+                            .put("jsUrl", manifest.getString("module"))
+                            .put("cssUrl", manifest.getString("css"))
+                            .put("componentId", manifest.getString("tag")))
+                    .put("label", manifest.getString("label"))
+                    .put("tags", manifest.getJsonObject("tags")))
+            .put("lastUpdated", widget.getString("lastUpdated"));
     assertThat(response.bodyAsJsonObject()).isEqualTo(expected);
-    assertThat(find(client.v1List(), id).getJsonObject("service")).isEqualTo(expected.getJsonObject("service"));
+    assertThat(find(client.v1List(), id).getJsonObject("service"))
+        .isEqualTo(expected.getJsonObject("service"));
   }
 
   @Test
@@ -210,7 +244,8 @@ class RegistryV1ApiTest {
     manifest.remove("tags");
     client.register(manifest);
 
-    JsonObject service = client.get("/api/v1/registry/" + id).bodyAsJsonObject().getJsonObject("service");
+    JsonObject service =
+        client.get("/api/v1/registry/" + id).bodyAsJsonObject().getJsonObject("service");
 
     assertThat(service.getJsonObject("webComponent").getString("cssUrl")).isEmpty();
     assertThat(service.getJsonObject("tags")).isEqualTo(new JsonObject());
@@ -226,9 +261,11 @@ class RegistryV1ApiTest {
 
     client.v1Register(id, body);
 
-    String second = client.get("/api/v1/registry/" + id).bodyAsJsonObject().getString("lastUpdated");
+    String second =
+        client.get("/api/v1/registry/" + id).bodyAsJsonObject().getString("lastUpdated");
     assertThat(Instant.parse(second)).isAfter(Instant.parse(first));
-    assertThat(client.v1List().stream().filter(s -> id.equals(((JsonObject) s).getString("id")))).hasSize(1);
+    assertThat(client.v1List().stream().filter(s -> id.equals(((JsonObject) s).getString("id"))))
+        .hasSize(1);
   }
 
   @Test
@@ -242,13 +279,17 @@ class RegistryV1ApiTest {
     JsonObject widget = client.widget(id);
     assertThat(widget.getString("source")).isEqualTo("v1");
     assertThat(widget.getString("registeredAt")).isEqualTo(registered.getString("registeredAt"));
-    assertThat(widget.getJsonObject("manifest").getString("label")).isEqualTo("Relabelled through v1");
+    assertThat(widget.getJsonObject("manifest").getString("label"))
+        .isEqualTo("Relabelled through v1");
     assertThat(client.delete(id).statusCode()).isEqualTo(204);
     assertThat(client.get("/api/v1/registry/" + id).statusCode()).isEqualTo(404);
   }
 
   private static JsonObject find(JsonArray services, String id) {
-    return services.stream().map(JsonObject.class::cast).filter(s -> id.equals(s.getString("id"))).findFirst()
-      .orElseThrow(() -> new AssertionError(id + " is not in " + services.encodePrettily()));
+    return services.stream()
+        .map(JsonObject.class::cast)
+        .filter(s -> id.equals(s.getString("id")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(id + " is not in " + services.encodePrettily()));
   }
 }

@@ -1,21 +1,23 @@
 package dev.mesh.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.Contract;
 import dev.mesh.common.MeshNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** {@code /api/widgets} as a widget author uses it: register, refresh, read, filter, heartbeat, delete. */
+/**
+ * {@code /api/widgets} as a widget author uses it: register, refresh, read, filter, heartbeat,
+ * delete.
+ */
 class WidgetApiTest {
 
   private static final int TTL_SECONDS = 120;
@@ -48,7 +50,8 @@ class WidgetApiTest {
     assertThat(response.getHeader("Content-Type")).startsWith("application/json");
     JsonObject widget = response.bodyAsJsonObject();
     assertThat(widget.fieldNames())
-      .containsExactlyInAnyOrder("id", "manifest", "source", "member", "registeredAt", "lastUpdated", "expiresAt");
+        .containsExactlyInAnyOrder(
+            "id", "manifest", "source", "member", "registeredAt", "lastUpdated", "expiresAt");
     assertThat(widget.getString("id")).isEqualTo(id);
     assertThat(widget.getJsonObject("manifest")).isEqualTo(manifest);
     assertThat(widget.getString("source")).isEqualTo("rest");
@@ -56,7 +59,7 @@ class WidgetApiTest {
     Instant registeredAt = Instant.parse(widget.getString("registeredAt"));
     assertThat(Instant.parse(widget.getString("lastUpdated"))).isEqualTo(registeredAt);
     assertThat(Duration.between(registeredAt, Instant.parse(widget.getString("expiresAt"))))
-      .isEqualTo(Duration.ofSeconds(TTL_SECONDS));
+        .isEqualTo(Duration.ofSeconds(TTL_SECONDS));
 
     assertThat(client.widget(id)).isEqualTo(widget);
     assertThat(client.list().getJsonArray("widgets")).contains(widget);
@@ -73,10 +76,13 @@ class WidgetApiTest {
     assertThat(same.getHeader("Location")).isNull();
     JsonObject refreshed = same.bodyAsJsonObject();
     assertThat(refreshed.getString("registeredAt")).isEqualTo(first.getString("registeredAt"));
-    assertThat(Instant.parse(refreshed.getString("lastUpdated"))).isAfter(Instant.parse(first.getString("lastUpdated")));
-    assertThat(Instant.parse(refreshed.getString("expiresAt"))).isAfter(Instant.parse(first.getString("expiresAt")));
+    assertThat(Instant.parse(refreshed.getString("lastUpdated")))
+        .isAfter(Instant.parse(first.getString("lastUpdated")));
+    assertThat(Instant.parse(refreshed.getString("expiresAt")))
+        .isAfter(Instant.parse(first.getString("expiresAt")));
 
-    JsonObject changed = TestManifests.manifest(id).put("label", "Renamed " + id).put("version", "1.1.0");
+    JsonObject changed =
+        TestManifests.manifest(id).put("label", "Renamed " + id).put("version", "1.1.0");
     HttpResponse<Buffer> update = client.put(id, changed);
     assertThat(update.statusCode()).isEqualTo(200);
     assertThat(client.widget(id).getJsonObject("manifest")).isEqualTo(changed);
@@ -93,22 +99,36 @@ class WidgetApiTest {
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(response.bodyAsJsonObject().getJsonObject("manifest").getString("id")).isEqualTo(id);
-    assertThat(client.widget(id).getJsonObject("manifest")).isEqualTo(manifest.copy().put("id", id));
+    assertThat(client.widget(id).getJsonObject("manifest"))
+        .isEqualTo(manifest.copy().put("id", id));
   }
 
   @Test
   void optionalFieldsAndExtensionsAreKeptAsSent() {
     String id = TestManifests.id("full");
-    JsonObject manifest = TestManifests.manifest(id)
-      .put("css", "/widgets/" + id + "/style.css")
-      .put("icon", "\uD83D\uDCC8")
-      .put("attributes", new JsonArray().add(new JsonObject().put("name", "region").put("type", "string")
-        .put("default", "emea").put("required", false)))
-      .put("emits", new JsonArray().add(new JsonObject().put("topic", "sales.selected")
-        .put("schema", new JsonObject().put("type", "object"))))
-      .put("listens", new JsonArray().add(new JsonObject().put("topic", "time.range")))
-      .put("x-team-chat", "#sales-widgets")
-      .put("x-build", new JsonObject().put("commit", "abc123"));
+    JsonObject manifest =
+        TestManifests.manifest(id)
+            .put("css", "/widgets/" + id + "/style.css")
+            .put("icon", "\uD83D\uDCC8")
+            .put(
+                "attributes",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "region")
+                            .put("type", "string")
+                            .put("default", "emea")
+                            .put("required", false)))
+            .put(
+                "emits",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("topic", "sales.selected")
+                            .put("schema", new JsonObject().put("type", "object"))))
+            .put("listens", new JsonArray().add(new JsonObject().put("topic", "time.range")))
+            .put("x-team-chat", "#sales-widgets")
+            .put("x-build", new JsonObject().put("commit", "abc123"));
 
     assertThat(client.put(id, manifest).statusCode()).isEqualTo(201);
 
@@ -121,28 +141,50 @@ class WidgetApiTest {
     String sales = TestManifests.id("sales");
     String stock = TestManifests.id("stock");
     String churn = TestManifests.id("churn");
-    client.register(TestManifests.manifest(sales).put("domain", domain).put("owner", "Team-Sales")
-      .put("domainKind", "source-aligned").put("label", "Sales by region"));
-    client.register(TestManifests.manifest(stock).put("domain", domain).put("owner", "team-supply")
-      .put("domainKind", "aggregate").put("label", "Stock levels").put("description", "Warehouse inventory, hourly"));
-    client.register(TestManifests.manifest(churn).put("domain", domain + "-other").put("owner", "team-sales")
-      .put("domainKind", "consumer-aligned").put("label", "Churn").put("tags", new JsonObject().put("region", "nordics")));
+    client.register(
+        TestManifests.manifest(sales)
+            .put("domain", domain)
+            .put("owner", "Team-Sales")
+            .put("domainKind", "source-aligned")
+            .put("label", "Sales by region"));
+    client.register(
+        TestManifests.manifest(stock)
+            .put("domain", domain)
+            .put("owner", "team-supply")
+            .put("domainKind", "aggregate")
+            .put("label", "Stock levels")
+            .put("description", "Warehouse inventory, hourly"));
+    client.register(
+        TestManifests.manifest(churn)
+            .put("domain", domain + "-other")
+            .put("owner", "team-sales")
+            .put("domainKind", "consumer-aligned")
+            .put("label", "Churn")
+            .put("tags", new JsonObject().put("region", "nordics")));
 
     assertThat(client.ids("domain=" + domain)).containsExactlyInAnyOrder(sales, stock);
-    assertThat(client.ids("domain=" + domain.toUpperCase())).as("domain matches in any case")
-      .containsExactlyInAnyOrder(sales, stock);
+    assertThat(client.ids("domain=" + domain.toUpperCase()))
+        .as("domain matches in any case")
+        .containsExactlyInAnyOrder(sales, stock);
     assertThat(client.ids("owner=TEAM-SALES")).contains(sales, churn).doesNotContain(stock);
     assertThat(client.ids("domain=" + domain + "&kind=aggregate")).containsExactly(stock);
     assertThat(client.ids("domain=" + domain + "&owner=team-sales")).containsExactly(sales);
-    assertThat(client.ids("q=REGION")).as("q searches the label").contains(sales).doesNotContain(stock);
+    assertThat(client.ids("q=REGION"))
+        .as("q searches the label")
+        .contains(sales)
+        .doesNotContain(stock);
     assertThat(client.ids("q=inventory")).as("q searches the description").containsExactly(stock);
     assertThat(client.ids("q=nordics")).as("q searches tag values").containsExactly(churn);
     assertThat(client.ids("domain=no-such-domain")).isEmpty();
 
     JsonObject filtered = client.list("domain=" + domain);
-    assertThat(filtered.getInteger("count")).isEqualTo(2).isEqualTo(filtered.getJsonArray("widgets").size());
+    assertThat(filtered.getInteger("count"))
+        .isEqualTo(2)
+        .isEqualTo(filtered.getJsonArray("widgets").size());
     JsonObject all = client.list();
-    assertThat(all.getInteger("count")).isEqualTo(all.getJsonArray("widgets").size()).isGreaterThanOrEqualTo(3);
+    assertThat(all.getInteger("count"))
+        .isEqualTo(all.getJsonArray("widgets").size())
+        .isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -167,7 +209,8 @@ class WidgetApiTest {
 
     HttpResponse<Buffer> deleted = client.delete(id);
     assertThat(deleted.statusCode()).isEqualTo(204);
-    assertThat(deleted.body()).satisfiesAnyOf(b -> assertThat(b).isNull(), b -> assertThat(b.length()).isZero());
+    assertThat(deleted.body())
+        .satisfiesAnyOf(b -> assertThat(b).isNull(), b -> assertThat(b.length()).isZero());
 
     assertThat(client.widget(id)).isNull();
     assertThat(client.ids()).doesNotContain(id);
@@ -188,7 +231,8 @@ class WidgetApiTest {
     JsonObject widget = beat.bodyAsJsonObject();
     assertThat(widget.getString("id")).isEqualTo(id);
     assertThat(widget.getJsonObject("manifest")).isEqualTo(registered.getJsonObject("manifest"));
-    assertThat(Instant.parse(widget.getString("expiresAt"))).isAfter(Instant.parse(registered.getString("expiresAt")));
+    assertThat(Instant.parse(widget.getString("expiresAt")))
+        .isAfter(Instant.parse(registered.getString("expiresAt")));
     assertThat(client.widget(id).getString("expiresAt")).isEqualTo(widget.getString("expiresAt"));
 
     HttpResponse<Buffer> unknown = client.heartbeat(TestManifests.id("never-registered"));

@@ -10,7 +10,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * A page's connection to the bridge over SockJS's raw WebSocket transport ({@code /eventbus/websocket}),
- * as a hostile script would open it: any frame, any Origin.
+ * A page's connection to the bridge over SockJS's raw WebSocket transport ({@code
+ * /eventbus/websocket}), as a hostile script would open it: any frame, any Origin.
  */
 final class BridgeClient {
 
@@ -27,10 +26,11 @@ final class BridgeClient {
 
   /**
    * Held for as long as the socket: vert.x shuts a WebSocketClient down, with its connections, once
-   * nothing references it any more (a Cleaner), so a client dropped after {@code connect} closes the
-   * socket at the next GC, even mid-handshake.
+   * nothing references it any more (a Cleaner), so a client dropped after {@code connect} closes
+   * the socket at the next GC, even mid-handshake.
    */
   private final WebSocketClient client;
+
   private final WebSocket socket;
   private final List<JsonObject> received = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,16 +42,18 @@ final class BridgeClient {
     this.client = client;
     this.socket = socket;
     this.vertx = vertx;
-    // the bridge closes a socket that sent no ping for 10 s, as the browser's client sends every 5 s
+    // the bridge closes a socket that sent no ping for 10 s, as the browser's client sends every 5
+    // s
     this.pinger = vertx.setPeriodic(5000, id -> socket.writeTextMessage("{\"type\":\"ping\"}"));
     try {
-      socket.handler(frame -> {
-        try {
-          received.add(new JsonObject(frame.toString()));
-        } catch (DecodeException e) {
-          received.add(new JsonObject().put("raw", frame.toString()));
-        }
-      });
+      socket.handler(
+          frame -> {
+            try {
+              received.add(new JsonObject(frame.toString()));
+            } catch (DecodeException e) {
+              received.add(new JsonObject().put("raw", frame.toString()));
+            }
+          });
       socket.closeHandler(v -> closed.set(true));
     } catch (IllegalStateException alreadyClosed) {
       closed.set(true);
@@ -64,8 +66,11 @@ final class BridgeClient {
   }
 
   static Future<WebSocket> open(WebSocketClient client, int port, String origin) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-      .setURI("/eventbus/websocket");
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/eventbus/websocket");
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
@@ -85,39 +90,63 @@ final class BridgeClient {
     sent(socket.writeTextMessage(text));
   }
 
-  /** Sends the text as one WebSocket frame, however long ({@link #sendText} splits it in frames of the client's size). */
+  /**
+   * Sends the text as one WebSocket frame, however long ({@link #sendText} splits it in frames of
+   * the client's size).
+   */
   void sendFrame(String text) {
     sent(socket.writeFrame(WebSocketFrame.textFrame(text, true)));
   }
 
   private void sent(Future<Void> write) {
-    TestCluster.await(write.recover(e -> closed.get() || socket.isClosed() ? Future.succeededFuture() : Future.failedFuture(e)));
+    TestCluster.await(
+        write.recover(
+            e ->
+                closed.get() || socket.isClosed()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(e)));
   }
 
   /** A round trip through the bridge: everything sent before has been handled once it returns. */
   void sync() {
     String topic = "sync-" + System.nanoTime();
     send("register", "session." + topic, null);
-    // the registration reaches the cluster's subscription map a moment later: publish until it is heard
-    Poll.until(WAIT, "the sync round trip", () -> {
-      send("publish", "session." + topic, new JsonObject());
-      return received.stream().anyMatch(m -> ("session." + topic).equals(m.getString("address")));
-    });
+    // the registration reaches the cluster's subscription map a moment later: publish until it is
+    // heard
+    Poll.until(
+        WAIT,
+        "the sync round trip",
+        () -> {
+          send("publish", "session." + topic, new JsonObject());
+          return received.stream()
+              .anyMatch(m -> ("session." + topic).equals(m.getString("address")));
+        });
     send("unregister", "session." + topic, null);
   }
 
-  /** Publishes {@code body} on a session topic this socket registered, again until it comes back (see {@link #sync()}). */
+  /**
+   * Publishes {@code body} on a session topic this socket registered, again until it comes back
+   * (see {@link #sync()}).
+   */
   void publishUntilHeard(String topic, JsonObject body, String what) {
     String text = body.encode();
-    Poll.until(WAIT, what, () -> {
-      send("publish", "session." + topic, body);
-      return received.stream().anyMatch(m -> ("session." + topic).equals(m.getString("address"))
-        && m.getValue("body") instanceof JsonObject b && b.encode().equals(text));
-    });
+    Poll.until(
+        WAIT,
+        what,
+        () -> {
+          send("publish", "session." + topic, body);
+          return received.stream()
+              .anyMatch(
+                  m ->
+                      ("session." + topic).equals(m.getString("address"))
+                          && m.getValue("body") instanceof JsonObject b
+                          && b.encode().equals(text));
+        });
   }
 
   JsonObject await(String what, Predicate<JsonObject> match) {
-    List<JsonObject> seen = Poll.until(WAIT, what, () -> List.copyOf(received), all -> all.stream().anyMatch(match));
+    List<JsonObject> seen =
+        Poll.until(WAIT, what, () -> List.copyOf(received), all -> all.stream().anyMatch(match));
     return seen.stream().filter(match).findFirst().orElseThrow();
   }
 

@@ -1,5 +1,7 @@
 package dev.mesh.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.testing.TestCluster;
 import dev.mesh.reliability.Mutations.Fuzzed;
 import io.vertx.core.json.JsonArray;
@@ -7,14 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,24 +17,33 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Every public HTTP endpoint, reached through the gateway as a browser or script would, fed with
- * thousands of generated and mutated requests (seeds fixed: a failure is reproduced by running again).
- * For every answer: never a 5xx; a 4xx carries a JSON message naming the problem; a refused request
- * changed nothing stored (the registry's list, the layouts, the tracker's accepted hits). Afterwards the
- * process is still live.
+ * thousands of generated and mutated requests (seeds fixed: a failure is reproduced by running
+ * again). For every answer: never a 5xx; a 4xx carries a JSON message naming the problem; a refused
+ * request changed nothing stored (the registry's list, the layouts, the tracker's accepted hits).
+ * Afterwards the process is still live.
  */
 class EndpointFuzzTest {
 
   private static final String[] TOKEN = {"Authorization", "Bearer " + Mesh.TOKEN};
   private static final String[] JSON = {"Content-Type", "application/json"};
-  private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+  private static final String BROWSER =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 
-  /** Netty's default limit of a request line (HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH). */
-  private static final int MAX_REQUEST_LINE = io.vertx.core.http.HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
+  /**
+   * Netty's default limit of a request line (HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH).
+   */
+  private static final int MAX_REQUEST_LINE =
+      io.vertx.core.http.HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
 
   private static Mesh mesh;
   private static Http http;
@@ -54,24 +57,56 @@ class EndpointFuzzTest {
   static void start() {
     mesh = Mesh.shared();
     http = mesh.http();
-    JsonObject created = json(as("alice", "POST", "/api/layouts", new JsonObject().put("name", "Fuzzed")
-      .put("description", "the layout the fuzzer edits").put("content", content("sales-table")).encode()), 201);
+    JsonObject created =
+        json(
+            as(
+                "alice",
+                "POST",
+                "/api/layouts",
+                new JsonObject()
+                    .put("name", "Fuzzed")
+                    .put("description", "the layout the fuzzer edits")
+                    .put("content", content("sales-table"))
+                    .encode()),
+            201);
     layout = created.getString("id");
-    layoutSeed = new JsonObject().put("name", created.getString("name")).put("description", created.getString("description"))
-      .put("content", created.getJsonObject("content"));
-    sharesSeed = new JsonObject()
-      .put("shares", new JsonArray().add(new JsonObject().put("kind", "user").put("name", "bob").put("role", "viewer"))
-        .add(new JsonObject().put("kind", "group").put("name", "sales").put("role", "editor")))
-      .put("link", new JsonObject().put("role", "viewer"));
+    layoutSeed =
+        new JsonObject()
+            .put("name", created.getString("name"))
+            .put("description", created.getString("description"))
+            .put("content", created.getJsonObject("content"));
+    sharesSeed =
+        new JsonObject()
+            .put(
+                "shares",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("kind", "user")
+                            .put("name", "bob")
+                            .put("role", "viewer"))
+                    .add(
+                        new JsonObject()
+                            .put("kind", "group")
+                            .put("name", "sales")
+                            .put("role", "editor")))
+            .put("link", new JsonObject().put("role", "viewer"));
     json(as("alice", "PUT", "/api/layouts/" + layout + "/shares", sharesSeed.encode()), 200);
-    exportSeed = new JsonObject(as("alice", "GET", "/api/layouts/" + layout + "/export", null).body());
-    queryOperations = TestCluster.await(OpenAPIContract.from(mesh.node.vertx(), "openapi/tracker.yaml")).operations()
-      .stream().filter(o -> o.getOpenAPIPath().startsWith("/api/tracker/sites/")).toList();
+    exportSeed =
+        new JsonObject(as("alice", "GET", "/api/layouts/" + layout + "/export", null).body());
+    queryOperations =
+        TestCluster.await(OpenAPIContract.from(mesh.node.vertx(), "openapi/tracker.yaml"))
+            .operations()
+            .stream()
+            .filter(o -> o.getOpenAPIPath().startsWith("/api/tracker/sites/"))
+            .toList();
   }
 
   @AfterContainer
   static void stillLive() {
-    assertThat(http.get("/health/live").status()).as("the gateway's process is live after the fuzzing").isEqualTo(200);
+    assertThat(http.get("/health/live").status())
+        .as("the gateway's process is live after the fuzzing")
+        .isEqualTo(200);
     assertThat(http.get("/api/widgets").status()).isEqualTo(200);
     assertThat(http.get("/api/layouts").status()).isEqualTo(200);
   }
@@ -93,7 +128,9 @@ class EndpointFuzzTest {
     Http.Answer answer = http.send(method, path, body.body(), concat(TOKEN, JSON));
     checked(answer, method + " " + path + " " + body);
     if (answer.status() >= 400) {
-      assertThat(registry()).as("a refused registration changed the registry: " + body).isEqualTo(before);
+      assertThat(registry())
+          .as("a refused registration changed the registry: " + body)
+          .isEqualTo(before);
     } else {
       http.send("DELETE", cleanUp, null, TOKEN);
     }
@@ -101,28 +138,53 @@ class EndpointFuzzTest {
 
   @Provide
   Arbitrary<Fuzzed> manifests() {
-    return Mutations.of(new JsonObject().put("id", "fuzz-widget").put("tag", "fuzz-widget").put("label", "Fuzz")
-      .put("description", "a widget of the fuzzer").put("module", "https://widgets.example.com/fuzz/index.js")
-      .put("css", "https://widgets.example.com/fuzz/index.css").put("version", "1.0.0").put("owner", "team-fuzz")
-      .put("domain", "testing").put("domainKind", "source-aligned").put("tags", new JsonObject().put("env", "test"))
-      .put("attributes", new JsonArray().add(new JsonObject().put("name", "region").put("type", "string")))
-      .put("emits", new JsonArray().add(new JsonObject().put("topic", "row-selected")
-        .put("schema", new JsonObject().put("type", "object")))));
+    return Mutations.of(
+        new JsonObject()
+            .put("id", "fuzz-widget")
+            .put("tag", "fuzz-widget")
+            .put("label", "Fuzz")
+            .put("description", "a widget of the fuzzer")
+            .put("module", "https://widgets.example.com/fuzz/index.js")
+            .put("css", "https://widgets.example.com/fuzz/index.css")
+            .put("version", "1.0.0")
+            .put("owner", "team-fuzz")
+            .put("domain", "testing")
+            .put("domainKind", "source-aligned")
+            .put("tags", new JsonObject().put("env", "test"))
+            .put(
+                "attributes",
+                new JsonArray().add(new JsonObject().put("name", "region").put("type", "string")))
+            .put(
+                "emits",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("topic", "row-selected")
+                            .put("schema", new JsonObject().put("type", "object")))));
   }
 
   @Provide
   Arbitrary<Fuzzed> v1Registrations() {
-    return Mutations.of(new JsonObject()
-      .put("webComponent", new JsonObject().put("jsUrl", "http://sidecar.example.com/fuzz/bundle.js")
-        .put("cssUrl", "http://sidecar.example.com/fuzz/bundle.css").put("componentId", "v1-fuzz"))
-      .put("label", "V1 fuzz").put("tags", new JsonObject().put("team", "legacy")));
+    return Mutations.of(
+        new JsonObject()
+            .put(
+                "webComponent",
+                new JsonObject()
+                    .put("jsUrl", "http://sidecar.example.com/fuzz/bundle.js")
+                    .put("cssUrl", "http://sidecar.example.com/fuzz/bundle.css")
+                    .put("componentId", "v1-fuzz"))
+            .put("label", "V1 fuzz")
+            .put("tags", new JsonObject().put("team", "legacy")));
   }
 
   @Provide
   Arbitrary<String> widgetIds() {
     return Arbitraries.frequencyOf(
-      net.jqwik.api.Tuple.of(8, Arbitraries.just("fuzz-widget")),
-      net.jqwik.api.Tuple.of(2, Arbitraries.randomValue(random -> encode(Mutations.randomText(random, random.nextInt(300))))));
+        net.jqwik.api.Tuple.of(8, Arbitraries.just("fuzz-widget")),
+        net.jqwik.api.Tuple.of(
+            2,
+            Arbitraries.randomValue(
+                random -> encode(Mutations.randomText(random, random.nextInt(300))))));
   }
 
   // ---- layouts: create, update with If-Match, clone, shares, import, revisions
@@ -154,7 +216,11 @@ class EndpointFuzzTest {
 
   @Property(tries = 1000, seed = "2006")
   void layoutRevisions(@ForAll("revisionCalls") String[] call) {
-    layoutCall(call[0], call[1], call[2] == null ? null : new Fuzzed(call[2].getBytes(StandardCharsets.UTF_8), call[2]), null);
+    layoutCall(
+        call[0],
+        call[1],
+        call[2] == null ? null : new Fuzzed(call[2].getBytes(StandardCharsets.UTF_8), call[2]),
+        null);
   }
 
   private static void layoutCall(String method, String path, Fuzzed body, String ifMatch) {
@@ -163,10 +229,18 @@ class EndpointFuzzTest {
     if (ifMatch != null) {
       headers.addAll(List.of("If-Match", ifMatch));
     }
-    Http.Answer answer = as("alice", method, path, body == null ? null : body.body(), headers.toArray(String[]::new));
+    Http.Answer answer =
+        as(
+            "alice",
+            method,
+            path,
+            body == null ? null : body.body(),
+            headers.toArray(String[]::new));
     checked(answer, method + " " + path + " If-Match " + ifMatch + " " + body);
     if (answer.status() >= 400) {
-      assertThat(layouts()).as("a refused request changed the layouts: " + method + " " + path + " " + body).isEqualTo(before);
+      assertThat(layouts())
+          .as("a refused request changed the layouts: " + method + " " + path + " " + body)
+          .isEqualTo(before);
     }
   }
 
@@ -177,7 +251,8 @@ class EndpointFuzzTest {
 
   @Provide
   Arbitrary<Fuzzed> cloneBodies() {
-    return Mutations.of(new JsonObject().put("name", "A copy").put("description", "cloned by the fuzzer"));
+    return Mutations.of(
+        new JsonObject().put("name", "A copy").put("description", "cloned by the fuzzer"));
   }
 
   @Provide
@@ -192,49 +267,77 @@ class EndpointFuzzTest {
 
   @Provide
   Arbitrary<String> ifMatches() {
-    return Arbitraries.randomValue(random -> switch (random.nextInt(6)) {
-      case 0 -> null;
-      case 1 -> "\"" + currentVersion() + "\"";
-      case 2 -> "\"" + (currentVersion() - 1) + "\"";
-      case 3 -> "*";
-      case 4 -> "\"" + random.nextLong() + "\"";
-      default -> Mutations.randomText(random, random.nextInt(20)).replaceAll("[^ -~]", "x");
-    });
+    return Arbitraries.randomValue(
+        random ->
+            switch (random.nextInt(6)) {
+              case 0 -> null;
+              case 1 -> "\"" + currentVersion() + "\"";
+              case 2 -> "\"" + (currentVersion() - 1) + "\"";
+              case 3 -> "*";
+              case 4 -> "\"" + random.nextLong() + "\"";
+              default -> Mutations.randomText(random, random.nextInt(20)).replaceAll("[^ -~]", "x");
+            });
   }
 
   @Provide
   Arbitrary<String[]> revisionCalls() {
-    return Arbitraries.randomValue(random -> {
-      String n = switch (random.nextInt(5)) {
-        case 0 -> String.valueOf(random.nextInt(5));
-        case 1 -> String.valueOf(random.nextLong());
-        case 2 -> "-1";
-        case 3 -> "99999999999999999999";
-        default -> encode(Mutations.randomText(random, 1 + random.nextInt(10)));
-      };
-      String base = "/api/layouts/" + (random.nextInt(4) == 0 ? encode(Mutations.randomText(random, 8)) : layout) + "/revisions";
-      return switch (random.nextInt(3)) {
-        case 0 -> new String[] {"GET", base, null};
-        case 1 -> new String[] {"GET", base + "/" + n, null};
-        default -> new String[] {"POST", base + "/" + n + "/restore",
-          new String(Mutations.mutate(new JsonObject().put("version", currentVersion()), random).body(), StandardCharsets.UTF_8)};
-      };
-    });
+    return Arbitraries.randomValue(
+        random -> {
+          String n =
+              switch (random.nextInt(5)) {
+                case 0 -> String.valueOf(random.nextInt(5));
+                case 1 -> String.valueOf(random.nextLong());
+                case 2 -> "-1";
+                case 3 -> "99999999999999999999";
+                default -> encode(Mutations.randomText(random, 1 + random.nextInt(10)));
+              };
+          String base =
+              "/api/layouts/"
+                  + (random.nextInt(4) == 0 ? encode(Mutations.randomText(random, 8)) : layout)
+                  + "/revisions";
+          return switch (random.nextInt(3)) {
+            case 0 -> new String[] {"GET", base, null};
+            case 1 -> new String[] {"GET", base + "/" + n, null};
+            default ->
+                new String[] {
+                  "POST",
+                  base + "/" + n + "/restore",
+                  new String(
+                      Mutations.mutate(new JsonObject().put("version", currentVersion()), random)
+                          .body(),
+                      StandardCharsets.UTF_8)
+                };
+          };
+        });
   }
 
   // ---- tracker: pixel, beacon, query API
 
   @Property(tries = 2000, seed = "3001")
-  void pixel(@ForAll("pixelQueries") String query, @ForAll("userAgents") String userAgent, @ForAll("forwardedFor") String forwarded) {
-    Http.Answer answer = http.send("GET", "/m/s.gif?" + query, null, "User-Agent", userAgent, "X-Forwarded-For", forwarded,
-      "Referer", "https://news.example/" + query.hashCode());
+  void pixel(
+      @ForAll("pixelQueries") String query,
+      @ForAll("userAgents") String userAgent,
+      @ForAll("forwardedFor") String forwarded) {
+    Http.Answer answer =
+        http.send(
+            "GET",
+            "/m/s.gif?" + query,
+            null,
+            "User-Agent",
+            userAgent,
+            "X-Forwarded-For",
+            forwarded,
+            "Referer",
+            "https://news.example/" + query.hashCode());
     if (("GET /m/s.gif?" + query + " HTTP/1.1").length() > MAX_REQUEST_LINE) {
       // beyond what the HTTP decoder reads, before any route: the one answer that is not the GIF
       assertThat(answer.status()).as("a request line beyond the limit").isEqualTo(414);
       assertThat(answer.message()).contains("too long");
       return;
     }
-    assertThat(answer.status()).as("the pixel answers 200 whatever the input: " + query).isEqualTo(200);
+    assertThat(answer.status())
+        .as("the pixel answers 200 whatever the input: " + query)
+        .isEqualTo(200);
     assertThat(answer.header("Content-Type")).isEqualTo("image/gif");
     assertThat(answer.header("Content-Length")).isEqualTo("43");
     assertThat(answer.header("Cache-Control")).contains("no-store");
@@ -243,11 +346,13 @@ class EndpointFuzzTest {
   @Property(tries = 2000, seed = "3002")
   void beacon(@ForAll("beacons") Fuzzed body, @ForAll("contentTypes") String contentType) {
     double accepted = mesh.counter("mesh_tracker_hits_received", "outcome", "accepted");
-    Http.Answer answer = http.send("POST", "/m/e", body.body(), "User-Agent", BROWSER, "Content-Type", contentType);
+    Http.Answer answer =
+        http.send("POST", "/m/e", body.body(), "User-Agent", BROWSER, "Content-Type", contentType);
     checked(answer, "beacon " + contentType + " " + body);
     if (answer.status() >= 400) {
       assertThat(mesh.counter("mesh_tracker_hits_received", "outcome", "accepted"))
-        .as("a refused beacon was counted as a hit: " + body).isEqualTo(accepted);
+          .as("a refused beacon was counted as a hit: " + body)
+          .isEqualTo(accepted);
     }
   }
 
@@ -258,67 +363,101 @@ class EndpointFuzzTest {
 
   @Provide
   Arbitrary<String> pixelQueries() {
-    return Arbitraries.randomValue(random -> {
-      String[] keys = {"s", "p", "r", "t", "w", "h", "u", "x", "s"};
-      StringBuilder query = new StringBuilder();
-      int n = random.nextInt(6);
-      for (int i = 0; i < n; i++) {
-        query.append(i == 0 ? "" : "&").append(keys[random.nextInt(keys.length)]).append('=')
-          .append(random.nextInt(3) == 0 ? "shop.example" : encode(String.valueOf(Mutations.hostileValue(random, 2))));
-      }
-      if (random.nextInt(10) == 0) {
-        query.append("&&=&=x&").append("a".repeat(random.nextInt(3000)));
-      }
-      return query.toString();
-    });
+    return Arbitraries.randomValue(
+        random -> {
+          String[] keys = {"s", "p", "r", "t", "w", "h", "u", "x", "s"};
+          StringBuilder query = new StringBuilder();
+          int n = random.nextInt(6);
+          for (int i = 0; i < n; i++) {
+            query
+                .append(i == 0 ? "" : "&")
+                .append(keys[random.nextInt(keys.length)])
+                .append('=')
+                .append(
+                    random.nextInt(3) == 0
+                        ? "shop.example"
+                        : encode(String.valueOf(Mutations.hostileValue(random, 2))));
+          }
+          if (random.nextInt(10) == 0) {
+            query.append("&&=&=x&").append("a".repeat(random.nextInt(3000)));
+          }
+          return query.toString();
+        });
   }
 
   @Provide
   Arbitrary<String> userAgents() {
-    return Arbitraries.randomValue(random -> random.nextBoolean() ? BROWSER
-      : Mutations.randomText(random, random.nextInt(300)).replaceAll("[^ -~]", "?"));
+    return Arbitraries.randomValue(
+        random ->
+            random.nextBoolean()
+                ? BROWSER
+                : Mutations.randomText(random, random.nextInt(300)).replaceAll("[^ -~]", "?"));
   }
 
   @Provide
   Arbitrary<String> forwardedFor() {
-    return Arbitraries.randomValue(random -> switch (random.nextInt(4)) {
-      case 0 -> "203.0.113." + random.nextInt(256);
-      case 1 -> "2001:db8::" + Integer.toHexString(random.nextInt(65536));
-      case 2 -> "999.1.1.1, " + random.nextInt() + ", ::::";
-      default -> Mutations.randomText(random, random.nextInt(80)).replaceAll("[^ -~]", "?");
-    });
+    return Arbitraries.randomValue(
+        random ->
+            switch (random.nextInt(4)) {
+              case 0 -> "203.0.113." + random.nextInt(256);
+              case 1 -> "2001:db8::" + Integer.toHexString(random.nextInt(65536));
+              case 2 -> "999.1.1.1, " + random.nextInt() + ", ::::";
+              default -> Mutations.randomText(random, random.nextInt(80)).replaceAll("[^ -~]", "?");
+            });
   }
 
   @Provide
   Arbitrary<Fuzzed> beacons() {
-    return Mutations.of(new JsonObject().put("site", "fuzz.example").put("name", "signup").put("url", "https://fuzz.example/pricing")
-      .put("referrer", "https://news.example/").put("screen", "1920x1080").put("props", new JsonObject().put("plan", "pro").put("seats", 3)));
+    return Mutations.of(
+        new JsonObject()
+            .put("site", "fuzz.example")
+            .put("name", "signup")
+            .put("url", "https://fuzz.example/pricing")
+            .put("referrer", "https://news.example/")
+            .put("screen", "1920x1080")
+            .put("props", new JsonObject().put("plan", "pro").put("seats", 3)));
   }
 
   @Provide
   Arbitrary<String> contentTypes() {
-    return Arbitraries.of("text/plain", "application/json", "application/json; charset=utf-16", "multipart/form-data; boundary=x",
-      "application/x-www-form-urlencoded", "", "*/*");
+    return Arbitraries.of(
+        "text/plain",
+        "application/json",
+        "application/json; charset=utf-16",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+        "",
+        "*/*");
   }
 
   @Provide
   Arbitrary<String> queries() {
-    return Arbitraries.randomValue(random -> {
-      Operation operation = queryOperations.get(random.nextInt(queryOperations.size()));
-      String site = random.nextInt(3) == 0 ? encode(Mutations.randomText(random, random.nextInt(120))) : "fuzz.example";
-      String path = operation.getOpenAPIPath().replace("{site}", site.isEmpty() ? "%20" : site);
-      StringBuilder query = new StringBuilder();
-      for (Parameter parameter : operation.getParameters()) {
-        if (!"QUERY".equalsIgnoreCase(parameter.getIn().name()) || random.nextInt(3) == 0) {
-          continue;
-        }
-        query.append(query.length() == 0 ? "?" : "&").append(parameter.getName()).append('=').append(encode(value(parameter, random)));
-      }
-      if (random.nextInt(8) == 0) {
-        query.append(query.length() == 0 ? "?" : "&").append("range=1h&from=2026-01-01T00:00:00Z");
-      }
-      return path + query;
-    });
+    return Arbitraries.randomValue(
+        random -> {
+          Operation operation = queryOperations.get(random.nextInt(queryOperations.size()));
+          String site =
+              random.nextInt(3) == 0
+                  ? encode(Mutations.randomText(random, random.nextInt(120)))
+                  : "fuzz.example";
+          String path = operation.getOpenAPIPath().replace("{site}", site.isEmpty() ? "%20" : site);
+          StringBuilder query = new StringBuilder();
+          for (Parameter parameter : operation.getParameters()) {
+            if (!"QUERY".equalsIgnoreCase(parameter.getIn().name()) || random.nextInt(3) == 0) {
+              continue;
+            }
+            query
+                .append(query.length() == 0 ? "?" : "&")
+                .append(parameter.getName())
+                .append('=')
+                .append(encode(value(parameter, random)));
+          }
+          if (random.nextInt(8) == 0) {
+            query
+                .append(query.length() == 0 ? "?" : "&")
+                .append("range=1h&from=2026-01-01T00:00:00Z");
+          }
+          return path + query;
+        });
   }
 
   /** A value the parameter's schema allows (an enum's member), or one it does not. */
@@ -342,27 +481,58 @@ class EndpointFuzzTest {
   void widgetFiles(@ForAll("filePaths") String path) {
     Http.Answer answer = http.get(path);
     checked(answer, path);
-    assertThat(answer.body()).as("nothing from outside the widget's folder: " + path)
-      .doesNotContain("root:x:0:").doesNotContain("<artifactId>").doesNotContain("package dev.mesh");
+    assertThat(answer.body())
+        .as("nothing from outside the widget's folder: " + path)
+        .doesNotContain("root:x:0:")
+        .doesNotContain("<artifactId>")
+        .doesNotContain("package dev.mesh");
   }
 
   @Provide
   Arbitrary<String> filePaths() {
-    String[] parts = {"..", "%2e%2e", "%2E%2E%2F", "..%2f", "%252e%252e", "..%5c", "%5c", "%00", "%c0%ae%c0%ae", ".",
-      "//", "~", "manifest.json", "table.js", "index.html", "etc", "passwd", "WEB-INF", "META-INF", "pom.xml",
-      "%25u002e", ";", "?x=", "#", "x".repeat(300), "%ff%fe", "sales-table", "a%20b"};
-    return Arbitraries.randomValue(random -> {
-      StringBuilder path = new StringBuilder("/w/");
-      path.append(random.nextInt(4) == 0 ? parts[random.nextInt(parts.length)] : "sales-table");
-      int n = random.nextInt(7);
-      for (int i = 0; i < n; i++) {
-        path.append('/').append(parts[random.nextInt(parts.length)]);
-      }
-      if (random.nextInt(20) == 0) {
-        path.append('/').append("n".repeat(5000));
-      }
-      return path.toString().replace("#", "%23");
-    });
+    String[] parts = {
+      "..",
+      "%2e%2e",
+      "%2E%2E%2F",
+      "..%2f",
+      "%252e%252e",
+      "..%5c",
+      "%5c",
+      "%00",
+      "%c0%ae%c0%ae",
+      ".",
+      "//",
+      "~",
+      "manifest.json",
+      "table.js",
+      "index.html",
+      "etc",
+      "passwd",
+      "WEB-INF",
+      "META-INF",
+      "pom.xml",
+      "%25u002e",
+      ";",
+      "?x=",
+      "#",
+      "x".repeat(300),
+      "%ff%fe",
+      "sales-table",
+      "a%20b"
+    };
+    return Arbitraries.randomValue(
+        random -> {
+          StringBuilder path = new StringBuilder("/w/");
+          path.append(random.nextInt(4) == 0 ? parts[random.nextInt(parts.length)] : "sales-table");
+          int n = random.nextInt(7);
+          for (int i = 0; i < n; i++) {
+            path.append('/').append(parts[random.nextInt(parts.length)]);
+          }
+          if (random.nextInt(20) == 0) {
+            path.append('/').append("n".repeat(5000));
+          }
+          return path.toString().replace("#", "%23");
+        });
   }
 
   // ---- what every answer must be, and the stored state
@@ -371,7 +541,9 @@ class EndpointFuzzTest {
     String request = fullRequest.length() > 300 ? fullRequest.substring(0, 300) + "…" : fullRequest;
     assertThat(answer.status()).as("no 5xx: " + request + " -> " + answer).isLessThan(500);
     if (answer.status() >= 400) {
-      assertThat(answer.message()).as("a 4xx names the problem in a JSON message: " + request + " -> " + answer).isNotNull();
+      assertThat(answer.message())
+          .as("a 4xx names the problem in a JSON message: " + request + " -> " + answer)
+          .isNotNull();
     }
   }
 
@@ -380,14 +552,20 @@ class EndpointFuzzTest {
     Http.Answer answer = http.get("/api/widgets");
     assertThat(answer.status()).isEqualTo(200);
     JsonObject list = new JsonObject(answer.body());
-    return list.getJsonArray("widgets").stream().map(w -> withoutTimes((JsonObject) w))
-      .map(JsonObject::encode).sorted().collect(Collectors.joining("\n"));
+    return list.getJsonArray("widgets").stream()
+        .map(w -> withoutTimes((JsonObject) w))
+        .map(JsonObject::encode)
+        .sorted()
+        .collect(Collectors.joining("\n"));
   }
 
   private static JsonObject withoutTimes(JsonObject widget) {
     JsonObject copy = widget.copy();
-    // A widget host's re-registration (its heartbeat) moves lastUpdated without changing anything else.
-    copy.fieldNames().removeIf(name -> name.endsWith("At") || name.equals("expires") || name.equals("lastUpdated"));
+    // A widget host's re-registration (its heartbeat) moves lastUpdated without changing anything
+    // else.
+    copy.fieldNames()
+        .removeIf(
+            name -> name.endsWith("At") || name.equals("expires") || name.equals("lastUpdated"));
     return copy;
   }
 
@@ -397,20 +575,28 @@ class EndpointFuzzTest {
     state.put("list", as("alice", "GET", "/api/layouts?scope=mine", null).body());
     state.put("layout", as("alice", "GET", "/api/layouts/" + layout, null).body());
     state.put("shares", as("alice", "GET", "/api/layouts/" + layout + "/shares", null).body());
-    state.put("revisions", as("alice", "GET", "/api/layouts/" + layout + "/revisions", null).body());
+    state.put(
+        "revisions", as("alice", "GET", "/api/layouts/" + layout + "/revisions", null).body());
     return state.toString();
   }
 
   private static int currentVersion() {
-    return new JsonObject(as("alice", "GET", "/api/layouts/" + layout, null).body()).getInteger("version");
+    return new JsonObject(as("alice", "GET", "/api/layouts/" + layout, null).body())
+        .getInteger("version");
   }
 
   private static Http.Answer as(String user, String method, String path, String body) {
-    return as(user, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), JSON);
+    return as(
+        user, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), JSON);
   }
 
-  private static Http.Answer as(String user, String method, String path, byte[] body, String... headers) {
-    return http.send(method, path, body, concat(new String[] {"X-Forwarded-User", user, "X-Forwarded-Groups", "sales"}, headers));
+  private static Http.Answer as(
+      String user, String method, String path, byte[] body, String... headers) {
+    return http.send(
+        method,
+        path,
+        body,
+        concat(new String[] {"X-Forwarded-User", user, "X-Forwarded-Groups", "sales"}, headers));
   }
 
   private static JsonObject json(Http.Answer answer, int status) {
@@ -419,10 +605,28 @@ class EndpointFuzzTest {
   }
 
   static JsonObject content(String widget) {
-    return new JsonObject().put("config", new JsonObject().put("root", new JsonObject().put("type", "row")
-      .put("content", new JsonArray().add(new JsonObject().put("type", "component").put("componentType", "mesh-widget")
-        .put("title", widget).put("componentState", new JsonObject().put("frame", "f-" + widget).put("widget", widget)
-          .put("attributes", new JsonObject()))))));
+    return new JsonObject()
+        .put(
+            "config",
+            new JsonObject()
+                .put(
+                    "root",
+                    new JsonObject()
+                        .put("type", "row")
+                        .put(
+                            "content",
+                            new JsonArray()
+                                .add(
+                                    new JsonObject()
+                                        .put("type", "component")
+                                        .put("componentType", "mesh-widget")
+                                        .put("title", widget)
+                                        .put(
+                                            "componentState",
+                                            new JsonObject()
+                                                .put("frame", "f-" + widget)
+                                                .put("widget", widget)
+                                                .put("attributes", new JsonObject()))))));
   }
 
   private static String[] concat(String[] a, String[] b) {

@@ -2,7 +2,6 @@ package dev.mesh.reliability;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,14 +12,20 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A plain HTTP client of the gateway, as a script or a hostile client calls it: raw paths, raw bodies,
- * any header. JDK's client, so nothing of Vert.x's own client shapes what is sent.
+ * A plain HTTP client of the gateway, as a script or a hostile client calls it: raw paths, raw
+ * bodies, any header. JDK's client, so nothing of Vert.x's own client shapes what is sent.
  */
 final class Http {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
-  /** An answer: status, body text, and the {@code message} of a JSON error body when there is one. */
+  /**
+   * An answer: status, body text, and the {@code message} of a JSON error body when there is one.
+   */
   record Answer(int status, String body, Map<String, java.util.List<String>> headers) {
     JsonObject json() {
       try {
@@ -38,8 +43,11 @@ final class Http {
     }
 
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-        .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
 
     @Override
@@ -59,19 +67,28 @@ final class Http {
   }
 
   /**
-   * Sends {@code body} (none when null) to {@code pathAndQuery}, which is used as written: a fuzzer's
-   * path may be anything a client can put on the request line.
+   * Sends {@code body} (none when null) to {@code pathAndQuery}, which is used as written: a
+   * fuzzer's path may be anything a client can put on the request line.
    */
   Answer send(String method, String pathAndQuery, byte[] body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-      .timeout(Duration.ofSeconds(30))
-      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.body() == null ? "" : response.body(), response.headers().map());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.body() == null ? "" : response.body(),
+          response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + pathAndQuery, e);
     } catch (InterruptedException e) {

@@ -2,20 +2,19 @@ package dev.mesh.reliability;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 
 /**
- * Hostile inputs grown from a valid one: a request body the contract accepts, mutated the way broken
- * clients and attackers do (keys removed, values of the wrong type, huge, nested, HTML, SQL, control
- * characters; the text cut, bytes flipped, other documents altogether). Randomness comes from jqwik, so
- * a property's seed reproduces every input.
+ * Hostile inputs grown from a valid one: a request body the contract accepts, mutated the way
+ * broken clients and attackers do (keys removed, values of the wrong type, huge, nested, HTML, SQL,
+ * control characters; the text cut, bytes flipped, other documents altogether). Randomness comes
+ * from jqwik, so a property's seed reproduces every input.
  */
 final class Mutations {
 
@@ -27,16 +26,36 @@ final class Mutations {
     }
   }
 
-  private static final List<String> STRINGS = List.of(
-    "", " ", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "'; DROP TABLE layouts; --",
-    "\u0000", "\u202e\u0007\u001b[31m", "😀🧨", "../../../../etc/passwd", "%00%2e%2e%2f", "${jndi:ldap://x/a}",
-    "null", "true", "-1", "1e309", "NaN", "{\"a\":1}", "mesh.session.x", "vertx.discovery.announce",
-    "\\u0000", "A".repeat(101), "a".repeat(2001));
+  private static final List<String> STRINGS =
+      List.of(
+          "",
+          " ",
+          "<script>alert(1)</script>",
+          "<img src=x onerror=alert(1)>",
+          "'; DROP TABLE layouts; --",
+          "\u0000",
+          "\u202e\u0007\u001b[31m",
+          "😀🧨",
+          "../../../../etc/passwd",
+          "%00%2e%2e%2f",
+          "${jndi:ldap://x/a}",
+          "null",
+          "true",
+          "-1",
+          "1e309",
+          "NaN",
+          "{\"a\":1}",
+          "mesh.session.x",
+          "vertx.discovery.announce",
+          "\\u0000",
+          "A".repeat(101),
+          "a".repeat(2001));
 
-  private Mutations() {
-  }
+  private Mutations() {}
 
-  /** Mutations of {@code seed}, 1 to 4 changes each, sometimes with the encoded text corrupted too. */
+  /**
+   * Mutations of {@code seed}, 1 to 4 changes each, sometimes with the encoded text corrupted too.
+   */
   static Arbitrary<Fuzzed> of(JsonObject seed) {
     return Arbitraries.randomValue(random -> mutate(seed, random));
   }
@@ -44,9 +63,12 @@ final class Mutations {
   static Fuzzed mutate(JsonObject seed, Random random) {
     int shape = random.nextInt(100);
     if (shape < 2) {
-      // nesting deeper than any parser should follow, written as text (encoding it would recurse here)
+      // nesting deeper than any parser should follow, written as text (encoding it would recurse
+      // here)
       int depth = 2000 + random.nextInt(8000);
-      return new Fuzzed(("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8), "nested " + depth + " deep");
+      return new Fuzzed(
+          ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8),
+          "nested " + depth + " deep");
     }
     if (shape < 5) {
       Object other = hostileValue(random, 0);
@@ -84,7 +106,10 @@ final class Mutations {
         return "removed " + path;
       }
       if (kind == 1 || key == null) {
-        String added = random.nextBoolean() ? "extra" + random.nextInt(10) : STRINGS.get(random.nextInt(STRINGS.size()));
+        String added =
+            random.nextBoolean()
+                ? "extra" + random.nextInt(10)
+                : STRINGS.get(random.nextInt(STRINGS.size()));
         Object value = hostileValue(random, 0);
         object.put(added, value);
         return "added " + path + "/" + brief(added) + "=" + brief(value);
@@ -133,7 +158,9 @@ final class Mutations {
       return "x".repeat(70_000 + random.nextInt(250_000));
     }
     if (pick < 60) {
-      long[] numbers = {0, -1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
+      long[] numbers = {
+        0, -1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE
+      };
       return numbers[random.nextInt(numbers.length)];
     }
     if (pick < 65) {
@@ -148,7 +175,9 @@ final class Mutations {
     }
     if (pick < 80) {
       // nested, but within what the client's encoder follows
-      return new JsonArray().add(new JsonArray().add(new JsonArray().add(new JsonObject().put("a", new JsonArray()))));
+      return new JsonArray()
+          .add(
+              new JsonArray().add(new JsonArray().add(new JsonObject().put("a", new JsonArray()))));
     }
     if (pick < 90 && depth < 3) {
       JsonArray array = new JsonArray();
@@ -189,7 +218,10 @@ final class Mutations {
     return text.toString();
   }
 
-  /** The encoded text broken: cut short, a byte flipped, garbage before or after, or bytes not UTF-8. */
+  /**
+   * The encoded text broken: cut short, a byte flipped, garbage before or after, or bytes not
+   * UTF-8.
+   */
   private static byte[] corrupt(byte[] body, Random random, StringBuilder what) {
     int kind = random.nextInt(5);
     switch (kind) {
@@ -207,7 +239,8 @@ final class Mutations {
       }
       case 2 -> {
         what.append("garbage after");
-        return (new String(body, StandardCharsets.UTF_8) + "}]\"x").getBytes(StandardCharsets.UTF_8);
+        return (new String(body, StandardCharsets.UTF_8) + "}]\"x")
+            .getBytes(StandardCharsets.UTF_8);
       }
       case 3 -> {
         what.append("invalid UTF-8 inside");
@@ -229,8 +262,14 @@ final class Mutations {
   }
 
   private static byte[] encode(Object value) {
-    String text = value instanceof JsonObject o ? o.encode() : value instanceof JsonArray a ? a.encode()
-      : value instanceof String s ? "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : String.valueOf(value);
+    String text =
+        value instanceof JsonObject o
+            ? o.encode()
+            : value instanceof JsonArray a
+                ? a.encode()
+                : value instanceof String s
+                    ? "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+                    : String.valueOf(value);
     return text.getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,7 +1,6 @@
 package dev.mesh.reliability;
 
 import dev.mesh.common.MeshConfig;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,38 +12,54 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Mesh service's own main in a JVM of its own, configured by MESH_* variables as on Kubernetes, so
- * that a test can SIGKILL it: no shutdown hook runs, nothing is un-published, the member just vanishes.
- * Its output goes to the test's output with a prefix.
+ * A Mesh service's own main in a JVM of its own, configured by MESH_* variables as on Kubernetes,
+ * so that a test can SIGKILL it: no shutdown hook runs, nothing is un-published, the member just
+ * vanishes. Its output goes to the test's output with a prefix.
  */
 final class ServiceProcess implements AutoCloseable {
 
   private final Process process;
 
   private ServiceProcess(Class<?> main, MeshConfig config) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dhazelcast.phone.home.enabled=false",
-      "-cp", System.getProperty("java.class.path"), main.getName())).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx192m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-Dhazelcast.phone.home.enabled=false",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    main.getName()))
+            .redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("MESH_"));
-    config.toJson().forEach(e -> {
-      if (e.getValue() != null) {
-        env.put(e.getKey(), String.valueOf(e.getValue()));
-      }
-    });
+    config
+        .toJson()
+        .forEach(
+            e -> {
+              if (e.getValue() != null) {
+                env.put(e.getKey(), String.valueOf(e.getValue()));
+              }
+            });
     process = builder.start();
     String name = main.getSimpleName();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          System.out.println("[" + name + " " + process.pid() + "] " + line);
-        }
-      } catch (IOException e) {
-        // the process is gone
-      }
-    }, "pump-" + name);
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  System.out.println("[" + name + " " + process.pid() + "] " + line);
+                }
+              } catch (IOException e) {
+                // the process is gone
+              }
+            },
+            "pump-" + name);
     pump.setDaemon(true);
     pump.start();
   }

@@ -1,21 +1,24 @@
 package dev.mesh.tracker;
 
 import io.vertx.core.Future;
-
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The questions the analytics widget asks, answered by a backend: the PostgreSQL projections
- * ({@link PostgresAnalytics}) or the Apache Pinot real-time table ({@link PinotAnalytics}). Backends return plain values; {@link QueryApi} turns
- * them into JSON, so every backend answers the same JSON for the same hits.
- * <p>
- * Ranges are half-open, {@code [from, to)}, at whole minutes; {@code page} is null for the whole site.
- * Visitors are distinct daily visitor hashes.
+ * ({@link PostgresAnalytics}) or the Apache Pinot real-time table ({@link PinotAnalytics}).
+ * Backends return plain values; {@link QueryApi} turns them into JSON, so every backend answers the
+ * same JSON for the same hits.
+ *
+ * <p>Ranges are half-open, {@code [from, to)}, at whole minutes; {@code page} is null for the whole
+ * site. Visitors are distinct daily visitor hashes.
  */
 interface Analytics {
 
-  /** The backend cannot answer now (down, overloaded, refusing): the API answers 503 with this message. */
+  /**
+   * The backend cannot answer now (down, overloaded, refusing): the API answers 503 with this
+   * message.
+   */
   final class Unavailable extends RuntimeException {
     Unavailable(String message) {
       super(message, null, false, false);
@@ -23,12 +26,13 @@ interface Analytics {
   }
 
   /** A site, a range, and optionally one page. */
-  record Query(String site, Instant from, Instant to, String page) {
-  }
+  record Query(String site, Instant from, Instant to, String page) {}
 
   /** Bucket sizes of a time series, aligned to UTC. */
   enum Bucket {
-    MINUTE(60), HOUR(3600), DAY(86400);
+    MINUTE(60),
+    HOUR(3600),
+    DAY(86400);
 
     final long seconds;
 
@@ -41,22 +45,17 @@ interface Analytics {
     }
   }
 
-  record Counts(long views, long visitors) {
-  }
+  record Counts(long views, long visitors) {}
 
   /** One bucket with data: its start, views and distinct visitors. */
-  record Point(Instant start, long views, long visitors) {
-  }
+  record Point(Instant start, long views, long visitors) {}
 
-  record PageCounts(String page, long views, long visitors) {
-  }
+  record PageCounts(String page, long views, long visitors) {}
 
   /** A referrer or event name with its count. */
-  record Ranked(String key, long count) {
-  }
+  record Ranked(String key, long count) {}
 
-  record Site(String site, Instant firstSeen, Instant lastSeen, long views) {
-  }
+  record Site(String site, Instant firstSeen, Instant lastSeen, long views) {}
 
   /** The buckets of the range that have page views (the API fills in the empty ones). */
   Future<List<Point>> series(Query query, Bucket bucket);
@@ -71,7 +70,10 @@ interface Analytics {
 
   Future<List<Ranked>> topEvents(Query query, int limit);
 
-  /** Distinct visitors whose latest hit is at or after {@code since} (and on {@code page}, if not null). */
+  /**
+   * Distinct visitors whose latest hit is at or after {@code since} (and on {@code page}, if not
+   * null).
+   */
   Future<Long> visitorsSince(String site, String page, Instant since);
 
   Future<List<Site>> sites();

@@ -3,27 +3,58 @@ package dev.mesh.tracker;
 import java.util.List;
 
 /**
- * Tells automated clients from people by their user agent, as the anchors do (Plausible and Umami drop
- * bot traffic before counting): crawlers and link previewers name themselves, headless browsers and
- * HTTP libraries say what they are. A request without a user agent is no browser either.
- * The rules are listed in docs/tracker.md; hits they match are dropped and counted, never stored.
- * <p>
- * This runs for every pixel request, so it is plain substring search over the lower-cased agent: one
- * case-insensitive regular expression of these alternatives cost tens of microseconds per request
- * (docs/benchmarks.md), more than everything else the collector does.
+ * Tells automated clients from people by their user agent, as the anchors do (Plausible and Umami
+ * drop bot traffic before counting): crawlers and link previewers name themselves, headless
+ * browsers and HTTP libraries say what they are. A request without a user agent is no browser
+ * either. The rules are listed in docs/tracker.md; hits they match are dropped and counted, never
+ * stored.
+ *
+ * <p>This runs for every pixel request, so it is plain substring search over the lower-cased agent:
+ * one case-insensitive regular expression of these alternatives cost tens of microseconds per
+ * request (docs/benchmarks.md), more than everything else the collector does.
  */
 final class Bots {
 
   /** Found anywhere in the lower-cased user agent. */
-  static final List<String> TOKENS = List.of(
-    "crawl", "spider", "slurp", "archiver", "facebookexternalhit", "embedly", "whatsapp",
-    "headless", "phantomjs", "selenium", "puppeteer", "playwright", "lighthouse", "pagespeed", "pingdom",
-    "uptime", "statuscake", "curl/", "wget/", "httpie", "python-", "python/", "java/", "okhttp",
-    "apache-httpclient", "go-http-client", "node-fetch", "axios/", "undici", "libwww", "vert.x",
-    "scrapy", "feedfetcher", "validator", "http_request");
+  static final List<String> TOKENS =
+      List.of(
+          "crawl",
+          "spider",
+          "slurp",
+          "archiver",
+          "facebookexternalhit",
+          "embedly",
+          "whatsapp",
+          "headless",
+          "phantomjs",
+          "selenium",
+          "puppeteer",
+          "playwright",
+          "lighthouse",
+          "pagespeed",
+          "pingdom",
+          "uptime",
+          "statuscake",
+          "curl/",
+          "wget/",
+          "httpie",
+          "python-",
+          "python/",
+          "java/",
+          "okhttp",
+          "apache-httpclient",
+          "go-http-client",
+          "node-fetch",
+          "axios/",
+          "undici",
+          "libwww",
+          "vert.x",
+          "scrapy",
+          "feedfetcher",
+          "validator",
+          "http_request");
 
-  private Bots() {
-  }
+  private Bots() {}
 
   static boolean isBot(String userAgent) {
     if (userAgent == null || userAgent.length() < 10 || userAgent.isBlank()) {

@@ -2,7 +2,6 @@ package dev.mesh.tracker;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -11,14 +10,21 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Turns what a browser sent (pixel parameters or a beacon) into a {@link Hit} record, or says why it
- * is dropped. No I/O: the verticle answers the browser whatever this decides.
+ * Turns what a browser sent (pixel parameters or a beacon) into a {@link Hit} record, or says why
+ * it is dropped. No I/O: the verticle answers the browser whatever this decides.
  */
 final class Collector {
 
-  /** What became of one request; every outcome but {@code ACCEPTED} is a drop, counted by reason. */
+  /**
+   * What became of one request; every outcome but {@code ACCEPTED} is a drop, counted by reason.
+   */
   enum Outcome {
-    ACCEPTED("accepted"), BOT("bot"), DNT("dnt"), INVALID("invalid"), UNKNOWN_SITE("unknown-site"), NO_SALT("no-salt");
+    ACCEPTED("accepted"),
+    BOT("bot"),
+    DNT("dnt"),
+    INVALID("invalid"),
+    UNKNOWN_SITE("unknown-site"),
+    NO_SALT("no-salt");
 
     final String tag;
 
@@ -35,8 +41,7 @@ final class Collector {
   }
 
   /** The request's own facts: who asked, as far as the hash and the bot and DNT rules need. */
-  record Client(String ip, String userAgent, String doNotTrack, String referer) {
-  }
+  record Client(String ip, String userAgent, String doNotTrack, String referer) {}
 
   static final String PAGEVIEW = "pageview";
   static final int MAX_NAME = 100;
@@ -57,8 +62,8 @@ final class Collector {
   }
 
   /**
-   * A pixel request: {@code s} site, {@code p} page (a path or URL; else the embedding page from the
-   * Referer header), {@code r} referrer, {@code sc} screen. Any other parameter, a cache-buster
+   * A pixel request: {@code s} site, {@code p} page (a path or URL; else the embedding page from
+   * the Referer header), {@code r} referrer, {@code sc} screen. Any other parameter, a cache-buster
    * included, is ignored.
    */
   Result pixel(MultiMap params, Client client) {
@@ -74,15 +79,16 @@ final class Collector {
     String pageParam = params.get("p");
     Pages.Url page = Pages.parse(pageParam != null ? pageParam : client.referer());
     if (page == null) {
-      return Result.drop(Outcome.INVALID, "no page: send p=<path> or let the browser send the Referer");
+      return Result.drop(
+          Outcome.INVALID, "no page: send p=<path> or let the browser send the Referer");
     }
     String source = Pages.source(page, params.get("r"));
     return hit(site, PAGEVIEW, page, source, screen(params.get("sc")), null, "pixel", client);
   }
 
   /**
-   * A beacon already checked against its contract (the verticle answers 400 otherwise). Unknown sites
-   * are refused with a reason; bots and DNT are dropped without telling the sender.
+   * A beacon already checked against its contract (the verticle answers 400 otherwise). Unknown
+   * sites are refused with a reason; bots and DNT are dropped without telling the sender.
    */
   Result beacon(JsonObject body, Client client) {
     String site = Sites.normalize(body.getString("site"));
@@ -103,7 +109,15 @@ final class Collector {
       return Result.drop(Outcome.INVALID, "name must not be blank");
     }
     String source = Pages.source(page, body.getString("referrer"));
-    return hit(site, name, page, source, screen(body.getString("screen")), props(body.getJsonObject("props")), "beacon", client);
+    return hit(
+        site,
+        name,
+        page,
+        source,
+        screen(body.getString("screen")),
+        props(body.getJsonObject("props")),
+        "beacon",
+        client);
   }
 
   private Result refusedClient(Client client) {
@@ -120,20 +134,38 @@ final class Collector {
     return Sites.ID.matcher(site).matches() ? Outcome.UNKNOWN_SITE : Outcome.INVALID;
   }
 
-  private Result hit(String site, String name, Pages.Url page, String source, String screen, JsonObject props,
-                     String via, Client client) {
+  private Result hit(
+      String site,
+      String name,
+      Pages.Url page,
+      String source,
+      String screen,
+      JsonObject props,
+      String via,
+      Client client) {
     Instant now = clock.instant();
     String visitor = salts.visitor(site, client.ip(), client.userAgent(), now);
     if (visitor == null) {
       return Result.drop(Outcome.NO_SALT, "no salt for today yet");
     }
-    Hit hit = Hit.write(newId(), now.toEpochMilli(), site, name, page.path(), source, visitor, screen, via, props);
+    Hit hit =
+        Hit.write(
+            newId(),
+            now.toEpochMilli(),
+            site,
+            name,
+            page.path(),
+            source,
+            visitor,
+            screen,
+            via,
+            props);
     return new Result(Outcome.ACCEPTED, hit, null);
   }
 
   /**
-   * A random (version 4) UUID from the thread's fast generator rather than SecureRandom's, whose cost
-   * showed in the collector's profile: the id tells hits apart downstream and guards nothing.
+   * A random (version 4) UUID from the thread's fast generator rather than SecureRandom's, whose
+   * cost showed in the collector's profile: the id tells hits apart downstream and guards nothing.
    */
   static String newId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -146,14 +178,19 @@ final class Collector {
     return value != null && SCREEN.matcher(value).matches() ? value : "";
   }
 
-  /** Properties as strings, at most {@value #MAX_PROPS}, values cut at {@value #MAX_PROP_VALUE} characters. */
+  /**
+   * Properties as strings, at most {@value #MAX_PROPS}, values cut at {@value #MAX_PROP_VALUE}
+   * characters.
+   */
   private static JsonObject props(JsonObject raw) {
     if (raw == null) {
       return null;
     }
     JsonObject props = new JsonObject();
     for (Map.Entry<String, Object> entry : raw) {
-      if (props.size() >= MAX_PROPS || entry.getValue() == null || entry.getKey().length() > MAX_NAME) {
+      if (props.size() >= MAX_PROPS
+          || entry.getValue() == null
+          || entry.getKey().length() > MAX_NAME) {
         continue;
       }
       Object value = entry.getValue();

@@ -22,7 +22,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,22 +29,67 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /**
- * The collector, on the tracker's port (reached through the gateway): the pixel, the JSON beacon and
- * the tracking script. Whatever a pixel request holds, it is answered with the same 43-byte GIF at
- * once; accepted hits are handed to the {@link HitPublisherVerticle} on the local bus, never waited for.
+ * The collector, on the tracker's port (reached through the gateway): the pixel, the JSON beacon
+ * and the tracking script. Whatever a pixel request holds, it is answered with the same 43-byte GIF
+ * at once; accepted hits are handed to the {@link HitPublisherVerticle} on the local bus, never
+ * waited for.
  */
 public final class CollectorVerticle extends MeshVerticle {
 
-  /** Name of the tracker's HTTP endpoint record, which the gateway routes the collector's paths to. */
+  /**
+   * Name of the tracker's HTTP endpoint record, which the gateway routes the collector's paths to.
+   */
   public static final String SERVICE_NAME = "tracker";
 
   /** A transparent 1x1 GIF89a: the smallest image every browser accepts. */
-  static final Buffer GIF = Buffer.buffer(new byte[] {
-    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, (byte) 0x80, 0, 0,
-    0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-    0x21, (byte) 0xf9, 4, 1, 0, 0, 0, 0,
-    0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0,
-    2, 2, 0x44, 1, 0, 0x3b});
+  static final Buffer GIF =
+      Buffer.buffer(
+          new byte[] {
+            'G',
+            'I',
+            'F',
+            '8',
+            '9',
+            'a',
+            1,
+            0,
+            1,
+            0,
+            (byte) 0x80,
+            0,
+            0,
+            0,
+            0,
+            0,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            0x21,
+            (byte) 0xf9,
+            4,
+            1,
+            0,
+            0,
+            0,
+            0,
+            0x2c,
+            0,
+            0,
+            0,
+            0,
+            1,
+            0,
+            1,
+            0,
+            0,
+            2,
+            2,
+            0x44,
+            1,
+            0,
+            0x3b
+          });
+
   static final String DROPPED_HEADER = "X-Mesh-Dropped";
   private static final long SALT_REFRESH_MS = 60_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -72,8 +116,12 @@ public final class CollectorVerticle extends MeshVerticle {
   protected Future<?> startService() {
     pool = Databases.pool(vertx, settings);
     salts = new Salts(pool, clock);
-    collector = new Collector(new Sites(settings.list(Setting.TRACKER_SITES)), salts,
-      settings.flag(Setting.TRACKER_HONOUR_DNT), clock);
+    collector =
+        new Collector(
+            new Sites(settings.list(Setting.TRACKER_SITES)),
+            salts,
+            settings.flag(Setting.TRACKER_HONOUR_DNT),
+            clock);
     metrics = new TrackerMetrics(node.meterRegistry());
     Hit.useOn(vertx.eventBus());
     proxyHops = settings.positive(Setting.TRACKER_PROXY_HOPS);
@@ -87,27 +135,46 @@ public final class CollectorVerticle extends MeshVerticle {
     router.route(HttpMethod.HEAD, pixelPath).handler(this::pixel);
     String beaconPath = path(Setting.TRACKER_BEACON_PATH);
     router.options(beaconPath).handler(this::preflight);
-    router.post(beaconPath).handler(BodyHandler.create(false).setBodyLimit(maxBeacon)).handler(this::beacon);
+    router
+        .post(beaconPath)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBeacon))
+        .handler(this::beacon);
     router.get(path(Setting.TRACKER_SCRIPT_PATH)).handler(script(beaconPath));
 
     return TrackerSchema.migrate(vertx, settings)
-      .compose(v -> salts.refresh())
-      .onSuccess(v -> vertx.setPeriodic(SALT_REFRESH_MS, id -> refreshSalts()))
-      .compose(v -> serve(router, Setting.TRACKER_PORT, SERVICE_NAME));
+        .compose(v -> salts.refresh())
+        .onSuccess(v -> vertx.setPeriodic(SALT_REFRESH_MS, id -> refreshSalts()))
+        .compose(v -> serve(router, Setting.TRACKER_PORT, SERVICE_NAME));
   }
 
-  /** Loads the salts again, on this verticle's event loop (every minute; tests call it after moving the clock). */
+  /**
+   * Loads the salts again, on this verticle's event loop (every minute; tests call it after moving
+   * the clock).
+   */
   Future<Void> refreshSalts() {
     Promise<Void> refreshed = Promise.promise();
-    context.runOnContext(v -> salts.refresh().onFailure(e -> LOG.log(System.Logger.Level.WARNING,
-      "Cannot refresh the visitor salts, will try again: " + e.getMessage())).onComplete(refreshed));
+    context.runOnContext(
+        v ->
+            salts
+                .refresh()
+                .onFailure(
+                    e ->
+                        LOG.log(
+                            System.Logger.Level.WARNING,
+                            "Cannot refresh the visitor salts, will try again: " + e.getMessage()))
+                .onComplete(refreshed));
     return refreshed.future();
   }
 
   private String path(Setting setting) {
     String path = settings.string(setting);
-    if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains("*") || path.contains(":")) {
-      throw new IllegalArgumentException(setting.key() + " must be a plain path starting with /, got '" + path + "'");
+    if (!path.startsWith("/")
+        || path.contains("?")
+        || path.contains("#")
+        || path.contains("*")
+        || path.contains(":")) {
+      throw new IllegalArgumentException(
+          setting.key() + " must be a plain path starting with /, got '" + path + "'");
     }
     return path;
   }
@@ -116,12 +183,15 @@ public final class CollectorVerticle extends MeshVerticle {
    * Without compression: nothing the collector sends gains from it (a 43-byte GIF, {@code {}}, a
    * 1.8 KB script cached for an hour), and the compressor in the pipeline cost 9% of the event
    * loop's time per pixel in the profile (bench/profile-collector.sh, docs/benchmarks.md). Nor
-   * WebSocket extensions: the collector has no WebSocket, and their handler looked at every request.
+   * WebSocket extensions: the collector has no WebSocket, and their handler looked at every
+   * request.
    */
   @Override
   protected HttpServerOptions httpServerOptions() {
-    return super.httpServerOptions().setCompressionSupported(false)
-      .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+    return super.httpServerOptions()
+        .setCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
   }
 
   /** Always the GIF, never an error: a broken pixel would show on the site owner's page. */
@@ -135,11 +205,12 @@ public final class CollectorVerticle extends MeshVerticle {
       }
     }
     HttpServerResponse response = ctx.response();
-    response.putHeader(HttpHeaders.CONTENT_TYPE, "image/gif")
-      .putHeader(HttpHeaders.CACHE_CONTROL, "no-store, max-age=0")
-      // embeddable by pages that isolate themselves (COEP)
-      .putHeader("Cross-Origin-Resource-Policy", "cross-origin")
-      .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(GIF.length()));
+    response
+        .putHeader(HttpHeaders.CONTENT_TYPE, "image/gif")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store, max-age=0")
+        // embeddable by pages that isolate themselves (COEP)
+        .putHeader("Cross-Origin-Resource-Policy", "cross-origin")
+        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(GIF.length()));
     if (ctx.request().method() == HttpMethod.HEAD) {
       response.end();
     } else {
@@ -148,8 +219,9 @@ public final class CollectorVerticle extends MeshVerticle {
   }
 
   /**
-   * Like Plausible's events API: 202 for an accepted hit and, with a header saying so, for one dropped
-   * as a bot or by DNT; 400 with the reason for a beacon that is not one (or names an unknown site).
+   * Like Plausible's events API: 202 for an accepted hit and, with a header saying so, for one
+   * dropped as a bot or by DNT; 400 with the reason for a beacon that is not one (or names an
+   * unknown site).
    */
   private void beacon(RoutingContext ctx) {
     cors(ctx.response());
@@ -172,7 +244,12 @@ public final class CollectorVerticle extends MeshVerticle {
       case BOT, DNT -> accepted(ctx, result.outcome().tag);
       case NO_SALT -> {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "10");
-        HttpErrors.send(ctx, 503, "The tracker cannot count visitors right now (" + result.problem() + "); try again shortly");
+        HttpErrors.send(
+            ctx,
+            503,
+            "The tracker cannot count visitors right now ("
+                + result.problem()
+                + "); try again shortly");
       }
       default -> HttpErrors.send(ctx, 400, "Invalid beacon: " + result.problem());
     }
@@ -182,15 +259,19 @@ public final class CollectorVerticle extends MeshVerticle {
     if (dropped != null) {
       ctx.response().putHeader(DROPPED_HEADER, dropped);
     }
-    ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{}");
+    ctx.response()
+        .setStatusCode(202)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end("{}");
   }
 
   private void preflight(RoutingContext ctx) {
     cors(ctx.response())
-      .putHeader("Access-Control-Allow-Methods", "POST")
-      .putHeader("Access-Control-Allow-Headers", "Content-Type")
-      .putHeader("Access-Control-Max-Age", "86400")
-      .setStatusCode(204).end();
+        .putHeader("Access-Control-Allow-Methods", "POST")
+        .putHeader("Access-Control-Allow-Headers", "Content-Type")
+        .putHeader("Access-Control-Max-Age", "86400")
+        .setStatusCode(204)
+        .end();
   }
 
   /** Beacons come from the tracked sites' origins; they carry no credentials and read no answer. */
@@ -213,16 +294,24 @@ public final class CollectorVerticle extends MeshVerticle {
    */
   private Collector.Client client(RoutingContext ctx) {
     SocketAddress peer = ctx.request().remoteAddress();
-    String ip = clientAddress(ctx.request().getHeader("X-Forwarded-For"), proxyHops, peer == null ? "" : peer.hostAddress());
-    return new Collector.Client(ip, ctx.request().getHeader(HttpHeaders.USER_AGENT),
-      ctx.request().getHeader("DNT"), ctx.request().getHeader(HttpHeaders.REFERER));
+    String ip =
+        clientAddress(
+            ctx.request().getHeader("X-Forwarded-For"),
+            proxyHops,
+            peer == null ? "" : peer.hostAddress());
+    return new Collector.Client(
+        ip,
+        ctx.request().getHeader(HttpHeaders.USER_AGENT),
+        ctx.request().getHeader("DNT"),
+        ctx.request().getHeader(HttpHeaders.REFERER));
   }
 
   static String clientAddress(String forwarded, int proxyHops, String peer) {
     if (forwarded == null) {
       return peer;
     }
-    // counted from the end, skipping empty entries; the first entry when there are fewer than the hops
+    // counted from the end, skipping empty entries; the first entry when there are fewer than the
+    // hops
     String[] entries = forwarded.split(",");
     String earliest = null;
     int counted = 0;
@@ -245,16 +334,19 @@ public final class CollectorVerticle extends MeshVerticle {
       if (in == null) {
         throw new IllegalStateException("tracker/tracker.js is missing from the tracker's jar");
       }
-      source = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("__BEACON_PATH__", beaconPath);
+      source =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .replace("__BEACON_PATH__", beaconPath);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Buffer body = Buffer.buffer(source);
-    return ctx -> ctx.response()
-      .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
-      .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
-      .putHeader("Cross-Origin-Resource-Policy", "cross-origin")
-      .end(body);
+    return ctx ->
+        ctx.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
+            .putHeader("Cross-Origin-Resource-Policy", "cross-origin")
+            .end(body);
   }
 
   @Override

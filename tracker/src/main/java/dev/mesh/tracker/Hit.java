@@ -9,33 +9,47 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
-
 import java.io.IOException;
 
 /**
  * A hit on its way to Kafka: its site (the record's key) and its JSON (the record's value, as
  * {@code contracts/tracker-hit.schema.json} describes it), written once, field by field, by the
  * collector that accepted it. Its bytes are never changed once written.
- * <p>
- * It crosses the local event bus as it is ({@link #useOn}). A hit built as a {@code JsonObject} was
- * deep-copied there, and encoded by the generic map walk on the publisher's worker: the encoding alone
- * took a fifth of the publisher's CPU (docs/benchmarks.md, item 2).
+ *
+ * <p>It crosses the local event bus as it is ({@link #useOn}). A hit built as a {@code JsonObject}
+ * was deep-copied there, and encoded by the generic map walk on the publisher's worker: the
+ * encoding alone took a fifth of the publisher's CPU (docs/benchmarks.md, item 2).
  */
 public record Hit(String site, byte[] json) {
 
   /** The record format's version ({@code v}). */
   static final int VERSION = 1;
+
   private static final JsonFactory JSON = new JsonFactory();
-  /** A page view's JSON is about 230 bytes, a custom event's with its properties rarely more than 1 KiB. */
+
+  /**
+   * A page view's JSON is about 230 bytes, a custom event's with its properties rarely more than 1
+   * KiB.
+   */
   private static final int FIRST_BLOCK = 512;
+
   private static final MessageCodec<Hit, Hit> LOCAL_CODEC = new LocalCodec();
 
   /**
-   * Writes a hit with the schema's fields in its order; {@code props} (a custom event's, strings only)
-   * is left out when null or empty.
+   * Writes a hit with the schema's fields in its order; {@code props} (a custom event's, strings
+   * only) is left out when null or empty.
    */
-  public static Hit write(String id, long ts, String site, String name, String page, String referrer, String visitor,
-                          String screen, String source, JsonObject props) {
+  public static Hit write(
+      String id,
+      long ts,
+      String site,
+      String name,
+      String page,
+      String referrer,
+      String visitor,
+      String screen,
+      String source,
+      JsonObject props) {
     ByteArrayBuilder bytes = new ByteArrayBuilder(FIRST_BLOCK);
     try (JsonGenerator json = JSON.createGenerator(bytes)) {
       json.writeStartObject();
@@ -65,7 +79,10 @@ public record Hit(String site, byte[] json) {
     return new JsonObject(Buffer.buffer(json));
   }
 
-  /** Lets hits travel this event bus (local delivery only; idempotent, for every verticle that sends or receives them). */
+  /**
+   * Lets hits travel this event bus (local delivery only; idempotent, for every verticle that sends
+   * or receives them).
+   */
   public static void useOn(EventBus bus) {
     synchronized (LOCAL_CODEC) {
       try {

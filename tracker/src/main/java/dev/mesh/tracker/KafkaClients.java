@@ -2,20 +2,20 @@ package dev.mesh.tracker;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
-
 import java.util.HashMap;
 import java.util.Map;
 
 /** The Kafka client settings of the tracker, in one place, from {@link MeshConfig}. */
 final class KafkaClients {
 
-  private KafkaClients() {
-  }
+  private KafkaClients() {}
 
   static String bootstrap(MeshConfig settings) {
     if (!settings.isSet(Setting.KAFKA_BOOTSTRAP)) {
-      throw new IllegalArgumentException(Setting.KAFKA_BOOTSTRAP.key() + " is not set: name the Kafka brokers, "
-        + "e.g. kafka-0.kafka:9092 (the all-in-one starts an embedded one by itself)");
+      throw new IllegalArgumentException(
+          Setting.KAFKA_BOOTSTRAP.key()
+              + " is not set: name the Kafka brokers, "
+              + "e.g. kafka-0.kafka:9092 (the all-in-one starts an embedded one by itself)");
     }
     return settings.string(Setting.KAFKA_BOOTSTRAP);
   }
@@ -57,10 +57,11 @@ final class KafkaClients {
   }
 
   /**
-   * Offsets are never committed to Kafka: the projection keeps its own in PostgreSQL and the live feed
-   * starts from now. Fetches wait at most 100 ms, so that a hit reaches the live feed quickly.
+   * Offsets are never committed to Kafka: the projection keeps its own in PostgreSQL and the live
+   * feed starts from now. Fetches wait at most 100 ms, so that a hit reaches the live feed quickly.
    */
-  static Map<String, String> consumer(MeshConfig settings, String clientId, String group, String reset) {
+  static Map<String, String> consumer(
+      MeshConfig settings, String clientId, String group, String reset) {
     Map<String, String> config = common(settings, clientId);
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
@@ -72,7 +73,8 @@ final class KafkaClients {
     config.put("session.timeout.ms", "10000");
     config.put("heartbeat.interval.ms", "1000");
     config.put("isolation.level", "read_committed");
-    // only the publisher creates the topic, with unlimited retention; a broker's auto-creation would not
+    // only the publisher creates the topic, with unlimited retention; a broker's auto-creation
+    // would not
     config.put("allow.auto.create.topics", "false");
     // a topic created after the consumer subscribed (or given partitions) is noticed within seconds
     config.put("metadata.max.age.ms", "10000");

@@ -5,23 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * What is kept of the URLs a hit carries: the page's path (no query string, no fragment, as Plausible
- * keeps it) and, of the referrer, its host. Parsed by hand, leniently: input comes from anyone and a
- * URL that does not parse must never fail a request.
+ * What is kept of the URLs a hit carries: the page's path (no query string, no fragment, as
+ * Plausible keeps it) and, of the referrer, its host. Parsed by hand, leniently: input comes from
+ * anyone and a URL that does not parse must never fail a request.
  */
 final class Pages {
 
   static final int MAX_PATH = 512;
   static final int MAX_SOURCE = 253;
 
-  private Pages() {
-  }
+  private Pages() {}
 
   /** A URL's parts we use; {@code host} is empty for a bare path. */
-  record Url(String host, String path, String query) {
-  }
+  record Url(String host, String path, String query) {}
 
-  /** Parses {@code https://host:port/path?query#fragment} or {@code /path?query}; null when it is neither. */
+  /**
+   * Parses {@code https://host:port/path?query#fragment} or {@code /path?query}; null when it is
+   * neither.
+   */
   static Url parse(String raw) {
     if (raw == null) {
       return null;
@@ -62,7 +63,9 @@ final class Pages {
     return new Url(host, clean(path, MAX_PATH), query);
   }
 
-  /** The host of an authority ({@code user@host:port}), lower case, without a leading {@code www.}. */
+  /**
+   * The host of an authority ({@code user@host:port}), lower case, without a leading {@code www.}.
+   */
   private static String hostOf(String authority) {
     String host = authority;
     int at = host.lastIndexOf('@');
@@ -86,17 +89,20 @@ final class Pages {
   }
 
   /**
-   * Where a visitor came from: a {@code utm_source}, {@code source} or {@code ref} parameter of the page's
-   * URL wins (campaign links name their source, as Plausible reads them); else the referrer's host,
-   * unless it is the site itself (a move between its own pages); else empty (a direct visit).
+   * Where a visitor came from: a {@code utm_source}, {@code source} or {@code ref} parameter of the
+   * page's URL wins (campaign links name their source, as Plausible reads them); else the
+   * referrer's host, unless it is the site itself (a move between its own pages); else empty (a
+   * direct visit).
    */
   static String source(Url page, String referrer) {
     if (page != null && !page.query().isEmpty()) {
       for (String pair : page.query().split("&")) {
         int equals = pair.indexOf('=');
         String name = equals < 0 ? pair : pair.substring(0, equals);
-        if ((name.equals("utm_source") || name.equals("source") || name.equals("ref")) && equals >= 0) {
-          String value = clean(decode(pair.substring(equals + 1)).toLowerCase(Locale.ROOT), MAX_SOURCE);
+        if ((name.equals("utm_source") || name.equals("source") || name.equals("ref"))
+            && equals >= 0) {
+          String value =
+              clean(decode(pair.substring(equals + 1)).toLowerCase(Locale.ROOT), MAX_SOURCE);
           if (!value.isBlank()) {
             return value;
           }

@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A Pinot SQL statement from a fixed template whose {@code ?} placeholders are filled with typed values,
- * rendered as literals: strings single-quoted with quotes doubled (Pinot parses SQL with Calcite, whose
- * standard string literals have no other escape, so a backslash, a newline or any Unicode character is
- * just itself), numbers and instants (as epoch milliseconds) as integers. User input never becomes SQL
- * text any other way: the broker's SQL endpoint in 0.11 has no bound parameters.
- * <p>
- * The template is code, never input; the only other text in it is the table name, an identifier from
- * the configuration, checked by {@link #table(String)}.
+ * A Pinot SQL statement from a fixed template whose {@code ?} placeholders are filled with typed
+ * values, rendered as literals: strings single-quoted with quotes doubled (Pinot parses SQL with
+ * Calcite, whose standard string literals have no other escape, so a backslash, a newline or any
+ * Unicode character is just itself), numbers and instants (as epoch milliseconds) as integers. User
+ * input never becomes SQL text any other way: the broker's SQL endpoint in 0.11 has no bound
+ * parameters.
+ *
+ * <p>The template is code, never input; the only other text in it is the table name, an identifier
+ * from the configuration, checked by {@link #table(String)}.
  */
 final class PinotSql {
 
@@ -34,7 +35,10 @@ final class PinotSql {
   /** The configured table name, or an exception naming the setting's problem. */
   static String table(String name) {
     if (name == null || !IDENTIFIER.matcher(name).matches()) {
-      throw new IllegalArgumentException("A Pinot table name is a letter or '_' followed by letters, digits or '_', got '" + name + "'");
+      throw new IllegalArgumentException(
+          "A Pinot table name is a letter or '_' followed by letters, digits or '_', got '"
+              + name
+              + "'");
     }
     return name;
   }
@@ -56,7 +60,10 @@ final class PinotSql {
     return number(value.toEpochMilli());
   }
 
-  /** The statement with every placeholder filled; refuses a count of values that does not fit the template. */
+  /**
+   * The statement with every placeholder filled; refuses a count of values that does not fit the
+   * template.
+   */
   String render() {
     StringBuilder sql = new StringBuilder(template.length() + 64);
     int next = 0;
@@ -72,7 +79,8 @@ final class PinotSql {
       }
     }
     if (next != literals.size()) {
-      throw new IllegalStateException(literals.size() + " values for " + next + " placeholders in: " + template);
+      throw new IllegalStateException(
+          literals.size() + " values for " + next + " placeholders in: " + template);
     }
     return sql.toString();
   }

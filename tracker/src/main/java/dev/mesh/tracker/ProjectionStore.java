@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,15 +31,14 @@ import java.util.TreeMap;
 final class ProjectionStore {
 
   /** A record as delivered from the topic. */
-  record Delivered(int partition, long offset, String value) {
-  }
+  record Delivered(int partition, long offset, String value) {}
 
   /**
-   * What a batch did: records applied, records skipped as already applied, records that were not hits
-   * (skipped for good), and partitions whose records started past the stored offset, with that offset.
+   * What a batch did: records applied, records skipped as already applied, records that were not
+   * hits (skipped for good), and partitions whose records started past the stored offset, with that
+   * offset.
    */
-  record Applied(int applied, int skipped, int invalid, Map<Integer, Long> gaps) {
-  }
+  record Applied(int applied, int skipped, int invalid, Map<Integer, Long> gaps) {}
 
   private final Pool pool;
   private final String topic;
@@ -49,7 +47,8 @@ final class ProjectionStore {
 
   ProjectionStore(Pool pool, String topic, int version) {
     if (version < 1) {
-      throw new IllegalArgumentException("A projection version is a positive integer, got " + version);
+      throw new IllegalArgumentException(
+          "A projection version is a positive integer, got " + version);
     }
     this.pool = pool;
     this.topic = topic;
@@ -62,23 +61,34 @@ final class ProjectionStore {
 
   /** Creates this version's tables unless they exist. */
   Future<Void> create() {
-    return pool.preparedQuery("SELECT tracker.create_projection($1)").execute(Tuple.of(version)).mapEmpty();
+    return pool.preparedQuery("SELECT tracker.create_projection($1)")
+        .execute(Tuple.of(version))
+        .mapEmpty();
   }
 
   /** The stored next offset of each partition that has one. */
   Future<Map<Integer, Long>> storedOffsets() {
-    return pool.preparedQuery("SELECT kafka_partition, next_offset FROM tracker.projection_offsets WHERE version = $1 AND topic = $2")
-      .execute(Tuple.of(version, topic))
-      .map(rows -> {
-        Map<Integer, Long> offsets = new HashMap<>();
-        rows.forEach(row -> offsets.put(row.getInteger("kafka_partition"), row.getLong("next_offset")));
-        return offsets;
-      });
+    return pool.preparedQuery(
+            "SELECT kafka_partition, next_offset FROM tracker.projection_offsets WHERE version = $1 AND topic = $2")
+        .execute(Tuple.of(version, topic))
+        .map(
+            rows -> {
+              Map<Integer, Long> offsets = new HashMap<>();
+              rows.forEach(
+                  row ->
+                      offsets.put(row.getInteger("kafka_partition"), row.getLong("next_offset")));
+              return offsets;
+            });
   }
 
-  /** Drops this version's tables and offsets: the next consumer of it rebuilds it from the start of the topic. */
+  /**
+   * Drops this version's tables and offsets: the next consumer of it rebuilds it from the start of
+   * the topic.
+   */
   Future<Void> drop() {
-    return pool.preparedQuery("SELECT tracker.drop_projection($1)").execute(Tuple.of(version)).mapEmpty();
+    return pool.preparedQuery("SELECT tracker.drop_projection($1)")
+        .execute(Tuple.of(version))
+        .mapEmpty();
   }
 
   Future<Applied> apply(List<Delivered> batch) {
@@ -89,35 +99,51 @@ final class ProjectionStore {
     for (Delivered record : batch) {
       byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record);
     }
-    byPartition.values().forEach(records -> records.sort(Comparator.comparingLong(Delivered::offset)));
-    return pool.withTransaction(connection -> lockOffsets(connection, byPartition)
-      .compose(stored -> applyNew(connection, byPartition, stored)));
+    byPartition
+        .values()
+        .forEach(records -> records.sort(Comparator.comparingLong(Delivered::offset)));
+    return pool.withTransaction(
+        connection ->
+            lockOffsets(connection, byPartition)
+                .compose(stored -> applyNew(connection, byPartition, stored)));
   }
 
   /**
-   * Locks the partitions' offset rows (creating those missing at the batch's first offset: the consumer
-   * starts a partition without a row at its beginning), so that two instances cannot apply the same
-   * records at once.
+   * Locks the partitions' offset rows (creating those missing at the batch's first offset: the
+   * consumer starts a partition without a row at its beginning), so that two instances cannot apply
+   * the same records at once.
    */
-  private Future<Map<Integer, Long>> lockOffsets(SqlConnection connection, Map<Integer, List<Delivered>> byPartition) {
+  private Future<Map<Integer, Long>> lockOffsets(
+      SqlConnection connection, Map<Integer, List<Delivered>> byPartition) {
     Integer[] partitions = byPartition.keySet().toArray(Integer[]::new);
-    Long[] firsts = byPartition.values().stream().map(records -> records.get(0).offset()).toArray(Long[]::new);
-    return connection.preparedQuery("INSERT INTO tracker.projection_offsets (version, topic, kafka_partition, next_offset) "
-        + "SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS t(p, o) ON CONFLICT DO NOTHING")
-      .execute(Tuple.of(version, topic, partitions, firsts))
-      .compose(inserted -> connection.preparedQuery("SELECT kafka_partition, next_offset FROM tracker.projection_offsets "
-          + "WHERE version = $1 AND topic = $2 AND kafka_partition = ANY($3::int[]) FOR UPDATE")
-        .execute(Tuple.of(version, topic, partitions)))
-      .map(rows -> {
-        Map<Integer, Long> stored = new HashMap<>();
-        for (Row row : rows) {
-          stored.put(row.getInteger("kafka_partition"), row.getLong("next_offset"));
-        }
-        return stored;
-      });
+    Long[] firsts =
+        byPartition.values().stream().map(records -> records.get(0).offset()).toArray(Long[]::new);
+    return connection
+        .preparedQuery(
+            "INSERT INTO tracker.projection_offsets (version, topic, kafka_partition, next_offset) "
+                + "SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS t(p, o) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(version, topic, partitions, firsts))
+        .compose(
+            inserted ->
+                connection
+                    .preparedQuery(
+                        "SELECT kafka_partition, next_offset FROM tracker.projection_offsets "
+                            + "WHERE version = $1 AND topic = $2 AND kafka_partition = ANY($3::int[]) FOR UPDATE")
+                    .execute(Tuple.of(version, topic, partitions)))
+        .map(
+            rows -> {
+              Map<Integer, Long> stored = new HashMap<>();
+              for (Row row : rows) {
+                stored.put(row.getInteger("kafka_partition"), row.getLong("next_offset"));
+              }
+              return stored;
+            });
   }
 
-  private Future<Applied> applyNew(SqlConnection connection, Map<Integer, List<Delivered>> byPartition, Map<Integer, Long> stored) {
+  private Future<Applied> applyNew(
+      SqlConnection connection,
+      Map<Integer, List<Delivered>> byPartition,
+      Map<Integer, Long> stored) {
     Aggregate aggregate = new Aggregate();
     Map<Integer, Long> advanced = new LinkedHashMap<>();
     Map<Integer, Long> gaps = new HashMap<>();
@@ -150,14 +176,27 @@ final class ProjectionStore {
     if (advanced.isEmpty()) {
       return Future.succeededFuture(result);
     }
-    return aggregate.write(connection, version)
-      .compose(v -> connection.preparedQuery("UPDATE tracker.projection_offsets SET next_offset = t.o, updated_at = now() "
-          + "FROM unnest($3::int[], $4::bigint[]) AS t(p, o) WHERE version = $1 AND topic = $2 AND kafka_partition = t.p")
-        .execute(Tuple.of(version, topic, advanced.keySet().toArray(Integer[]::new), advanced.values().toArray(Long[]::new))))
-      .map(result);
+    return aggregate
+        .write(connection, version)
+        .compose(
+            v ->
+                connection
+                    .preparedQuery(
+                        "UPDATE tracker.projection_offsets SET next_offset = t.o, updated_at = now() "
+                            + "FROM unnest($3::int[], $4::bigint[]) AS t(p, o) WHERE version = $1 AND topic = $2 AND kafka_partition = t.p")
+                    .execute(
+                        Tuple.of(
+                            version,
+                            topic,
+                            advanced.keySet().toArray(Integer[]::new),
+                            advanced.values().toArray(Long[]::new))))
+        .map(result);
   }
 
-  /** The record as a hit, or null when it is not one (it is skipped, and its offset passed, for good). */
+  /**
+   * The record as a hit, or null when it is not one (it is skipped, and its offset passed, for
+   * good).
+   */
   private JsonObject hit(String value) {
     if (value == null) {
       return null;
@@ -173,23 +212,17 @@ final class ProjectionStore {
   /** A batch's hits summed per row of each table, so that each upsert touches a row once. */
   private static final class Aggregate {
 
-    private record PageKey(String site, OffsetDateTime minute, String page) {
-    }
+    private record PageKey(String site, OffsetDateTime minute, String page) {}
 
-    private record VisitorKey(String site, OffsetDateTime minute, String page, long visitor) {
-    }
+    private record VisitorKey(String site, OffsetDateTime minute, String page, long visitor) {}
 
-    private record NamedKey(String site, OffsetDateTime minute, String page, String name) {
-    }
+    private record NamedKey(String site, OffsetDateTime minute, String page, String name) {}
 
-    private record LiveKey(String site, long visitor) {
-    }
+    private record LiveKey(String site, long visitor) {}
 
-    private record Seen(OffsetDateTime at, String page) {
-    }
+    private record Seen(OffsetDateTime at, String page) {}
 
-    private record SiteSeen(OffsetDateTime first, OffsetDateTime last, long views) {
-    }
+    private record SiteSeen(OffsetDateTime first, OffsetDateTime last, long views) {}
 
     private final Map<PageKey, Long> views = new HashMap<>();
     private final Set<VisitorKey> visitors = new HashSet<>();
@@ -215,10 +248,18 @@ final class ProjectionStore {
       } else {
         events.merge(new NamedKey(site, minute, page, name), 1L, Long::sum);
       }
-      live.merge(new LiveKey(site, visitor), new Seen(at, page), (a, b) -> b.at().isBefore(a.at()) ? a : b);
-      sites.merge(site, new SiteSeen(at, at, pageview ? 1 : 0), (a, b) -> new SiteSeen(
-        a.first().isBefore(b.first()) ? a.first() : b.first(), a.last().isAfter(b.last()) ? a.last() : b.last(),
-        a.views() + b.views()));
+      live.merge(
+          new LiveKey(site, visitor),
+          new Seen(at, page),
+          (a, b) -> b.at().isBefore(a.at()) ? a : b);
+      sites.merge(
+          site,
+          new SiteSeen(at, at, pageview ? 1 : 0),
+          (a, b) ->
+              new SiteSeen(
+                  a.first().isBefore(b.first()) ? a.first() : b.first(),
+                  a.last().isAfter(b.last()) ? a.last() : b.last(),
+                  a.views() + b.views()));
     }
 
     /** Table names carry the version, an integer of the configuration, never request input. */
@@ -226,53 +267,87 @@ final class ProjectionStore {
       List<Future<?>> writes = new ArrayList<>();
       if (!views.isEmpty()) {
         List<Map.Entry<PageKey, Long>> pageViews = List.copyOf(views.entrySet());
-        writes.add(connection.preparedQuery("INSERT INTO tracker.page_views_v" + version + " AS t (site, minute, page, views) "
-            + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) "
-            + "ON CONFLICT (site, minute, page) DO UPDATE SET views = t.views + excluded.views")
-          .execute(Tuple.of(
-            column(pageViews, e -> e.getKey().site(), String[]::new),
-            column(pageViews, e -> e.getKey().minute(), OffsetDateTime[]::new),
-            column(pageViews, e -> e.getKey().page(), String[]::new),
-            column(pageViews, Map.Entry::getValue, Long[]::new))));
+        writes.add(
+            connection
+                .preparedQuery(
+                    "INSERT INTO tracker.page_views_v"
+                        + version
+                        + " AS t (site, minute, page, views) "
+                        + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) "
+                        + "ON CONFLICT (site, minute, page) DO UPDATE SET views = t.views + excluded.views")
+                .execute(
+                    Tuple.of(
+                        column(pageViews, e -> e.getKey().site(), String[]::new),
+                        column(pageViews, e -> e.getKey().minute(), OffsetDateTime[]::new),
+                        column(pageViews, e -> e.getKey().page(), String[]::new),
+                        column(pageViews, Map.Entry::getValue, Long[]::new))));
         List<VisitorKey> seen = List.copyOf(visitors);
-        writes.add(connection.preparedQuery("INSERT INTO tracker.page_visitors_v" + version + " (site, minute, page, visitor) "
-            + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING")
-          .execute(Tuple.of(
-            column(seen, VisitorKey::site, String[]::new),
-            column(seen, VisitorKey::minute, OffsetDateTime[]::new),
-            column(seen, VisitorKey::page, String[]::new),
-            column(seen, VisitorKey::visitor, Long[]::new))));
-        writes.add(connection.preparedQuery("INSERT INTO tracker.referrers_v" + version + " AS t (site, minute, page, referrer, views) "
-            + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[]) "
-            + "ON CONFLICT (site, minute, page, referrer) DO UPDATE SET views = t.views + excluded.views")
-          .execute(named(referrers)));
+        writes.add(
+            connection
+                .preparedQuery(
+                    "INSERT INTO tracker.page_visitors_v"
+                        + version
+                        + " (site, minute, page, visitor) "
+                        + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING")
+                .execute(
+                    Tuple.of(
+                        column(seen, VisitorKey::site, String[]::new),
+                        column(seen, VisitorKey::minute, OffsetDateTime[]::new),
+                        column(seen, VisitorKey::page, String[]::new),
+                        column(seen, VisitorKey::visitor, Long[]::new))));
+        writes.add(
+            connection
+                .preparedQuery(
+                    "INSERT INTO tracker.referrers_v"
+                        + version
+                        + " AS t (site, minute, page, referrer, views) "
+                        + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[]) "
+                        + "ON CONFLICT (site, minute, page, referrer) DO UPDATE SET views = t.views + excluded.views")
+                .execute(named(referrers)));
       }
       if (!events.isEmpty()) {
-        writes.add(connection.preparedQuery("INSERT INTO tracker.events_v" + version + " AS t (site, minute, page, name, events) "
-            + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[]) "
-            + "ON CONFLICT (site, minute, page, name) DO UPDATE SET events = t.events + excluded.events")
-          .execute(named(events)));
+        writes.add(
+            connection
+                .preparedQuery(
+                    "INSERT INTO tracker.events_v"
+                        + version
+                        + " AS t (site, minute, page, name, events) "
+                        + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[]) "
+                        + "ON CONFLICT (site, minute, page, name) DO UPDATE SET events = t.events + excluded.events")
+                .execute(named(events)));
       }
       List<Map.Entry<LiveKey, Seen>> latest = List.copyOf(live.entrySet());
-      writes.add(connection.preparedQuery("INSERT INTO tracker.live_visitors_v" + version + " AS t (site, visitor, last_seen, page) "
-          + "SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[]) "
-          + "ON CONFLICT (site, visitor) DO UPDATE SET last_seen = excluded.last_seen, page = excluded.page "
-          + "WHERE excluded.last_seen >= t.last_seen")
-        .execute(Tuple.of(
-          column(latest, e -> e.getKey().site(), String[]::new),
-          column(latest, e -> e.getKey().visitor(), Long[]::new),
-          column(latest, e -> e.getValue().at(), OffsetDateTime[]::new),
-          column(latest, e -> e.getValue().page(), String[]::new))));
+      writes.add(
+          connection
+              .preparedQuery(
+                  "INSERT INTO tracker.live_visitors_v"
+                      + version
+                      + " AS t (site, visitor, last_seen, page) "
+                      + "SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[]) "
+                      + "ON CONFLICT (site, visitor) DO UPDATE SET last_seen = excluded.last_seen, page = excluded.page "
+                      + "WHERE excluded.last_seen >= t.last_seen")
+              .execute(
+                  Tuple.of(
+                      column(latest, e -> e.getKey().site(), String[]::new),
+                      column(latest, e -> e.getKey().visitor(), Long[]::new),
+                      column(latest, e -> e.getValue().at(), OffsetDateTime[]::new),
+                      column(latest, e -> e.getValue().page(), String[]::new))));
       List<Map.Entry<String, SiteSeen>> seenSites = List.copyOf(sites.entrySet());
-      writes.add(connection.preparedQuery("INSERT INTO tracker.sites_v" + version + " AS t (site, first_seen, last_seen, views) "
-          + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[]) "
-          + "ON CONFLICT (site) DO UPDATE SET first_seen = least(t.first_seen, excluded.first_seen), "
-          + "last_seen = greatest(t.last_seen, excluded.last_seen), views = t.views + excluded.views")
-        .execute(Tuple.of(
-          column(seenSites, Map.Entry::getKey, String[]::new),
-          column(seenSites, e -> e.getValue().first(), OffsetDateTime[]::new),
-          column(seenSites, e -> e.getValue().last(), OffsetDateTime[]::new),
-          column(seenSites, e -> e.getValue().views(), Long[]::new))));
+      writes.add(
+          connection
+              .preparedQuery(
+                  "INSERT INTO tracker.sites_v"
+                      + version
+                      + " AS t (site, first_seen, last_seen, views) "
+                      + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[]) "
+                      + "ON CONFLICT (site) DO UPDATE SET first_seen = least(t.first_seen, excluded.first_seen), "
+                      + "last_seen = greatest(t.last_seen, excluded.last_seen), views = t.views + excluded.views")
+              .execute(
+                  Tuple.of(
+                      column(seenSites, Map.Entry::getKey, String[]::new),
+                      column(seenSites, e -> e.getValue().first(), OffsetDateTime[]::new),
+                      column(seenSites, e -> e.getValue().last(), OffsetDateTime[]::new),
+                      column(seenSites, e -> e.getValue().views(), Long[]::new))));
       // statements on one connection run one after the other; all of them or none commit
       return Future.all(writes).mapEmpty();
     }
@@ -280,15 +355,18 @@ final class ProjectionStore {
     private static Tuple named(Map<NamedKey, Long> counts) {
       List<Map.Entry<NamedKey, Long>> rows = List.copyOf(counts.entrySet());
       return Tuple.of(
-        column(rows, e -> e.getKey().site(), String[]::new),
-        column(rows, e -> e.getKey().minute(), OffsetDateTime[]::new),
-        column(rows, e -> e.getKey().page(), String[]::new),
-        column(rows, e -> e.getKey().name(), String[]::new),
-        column(rows, Map.Entry::getValue, Long[]::new));
+          column(rows, e -> e.getKey().site(), String[]::new),
+          column(rows, e -> e.getKey().minute(), OffsetDateTime[]::new),
+          column(rows, e -> e.getKey().page(), String[]::new),
+          column(rows, e -> e.getKey().name(), String[]::new),
+          column(rows, Map.Entry::getValue, Long[]::new));
     }
 
     /** One column of rows, as the array {@code unnest} takes. */
-    private static <R, T> T[] column(List<R> rows, java.util.function.Function<R, T> field, java.util.function.IntFunction<T[]> array) {
+    private static <R, T> T[] column(
+        List<R> rows,
+        java.util.function.Function<R, T> field,
+        java.util.function.IntFunction<T[]> array) {
       return rows.stream().map(field).toArray(array);
     }
   }

@@ -1,7 +1,6 @@
 package dev.mesh.tracker;
 
 import io.vertx.core.MultiMap;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,10 +18,26 @@ record QueryWindow(Instant from, Instant to) {
 
   static final Duration LONGEST = Duration.ofDays(400);
   static final int MAX_POINTS = 1500;
-  private static final Map<String, Duration> RANGES = Map.of(
-    "5m", Duration.ofMinutes(5), "30m", Duration.ofMinutes(30), "1h", Duration.ofHours(1),
-    "6h", Duration.ofHours(6), "24h", Duration.ofHours(24), "7d", Duration.ofDays(7),
-    "30d", Duration.ofDays(30), "90d", Duration.ofDays(90), "365d", Duration.ofDays(365));
+  private static final Map<String, Duration> RANGES =
+      Map.of(
+          "5m",
+          Duration.ofMinutes(5),
+          "30m",
+          Duration.ofMinutes(30),
+          "1h",
+          Duration.ofHours(1),
+          "6h",
+          Duration.ofHours(6),
+          "24h",
+          Duration.ofHours(24),
+          "7d",
+          Duration.ofDays(7),
+          "30d",
+          Duration.ofDays(30),
+          "90d",
+          Duration.ofDays(90),
+          "365d",
+          Duration.ofDays(365));
 
   /** A query parameter that cannot be used, and why. */
   static final class BadParameter extends RuntimeException {
@@ -43,7 +58,8 @@ record QueryWindow(Instant from, Instant to) {
       }
       Duration length = RANGES.get(range);
       if (length == null) {
-        throw new BadParameter("range", "'" + range + "' is not one of " + RANGES.keySet().stream().sorted().toList());
+        throw new BadParameter(
+            "range", "'" + range + "' is not one of " + RANGES.keySet().stream().sorted().toList());
       }
       end = now;
       start = now.minus(length);
@@ -60,7 +76,8 @@ record QueryWindow(Instant from, Instant to) {
     Instant roundedEnd = end.truncatedTo(ChronoUnit.MINUTES);
     end = roundedEnd.equals(end) ? end : roundedEnd.plus(1, ChronoUnit.MINUTES);
     if (!start.isBefore(end)) {
-      throw new BadParameter("to", "the range must end after it starts (from " + start + ", to " + end + ")");
+      throw new BadParameter(
+          "to", "the range must end after it starts (from " + start + ", to " + end + ")");
     }
     if (Duration.between(start, end).compareTo(LONGEST) > 0) {
       throw new BadParameter("from", "a range may span at most " + LONGEST.toDays() + " days");
@@ -68,7 +85,10 @@ record QueryWindow(Instant from, Instant to) {
     return new QueryWindow(start, end);
   }
 
-  /** An ISO-8601 instant with a zone ({@code 2026-11-21T10:00:00Z}, {@code ...+02:00}) or a UTC day ({@code 2026-11-21}). */
+  /**
+   * An ISO-8601 instant with a zone ({@code 2026-11-21T10:00:00Z}, {@code ...+02:00}) or a UTC day
+   * ({@code 2026-11-21}).
+   */
   private static Instant instant(String parameter, String value) {
     try {
       return OffsetDateTime.parse(value).toInstant();
@@ -76,7 +96,11 @@ record QueryWindow(Instant from, Instant to) {
       try {
         return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
       } catch (DateTimeParseException notADay) {
-        throw new BadParameter(parameter, "'" + Sites.shorten(value) + "' is not an ISO-8601 instant such as 2026-11-21T10:00:00Z");
+        throw new BadParameter(
+            parameter,
+            "'"
+                + Sites.shorten(value)
+                + "' is not an ISO-8601 instant such as 2026-11-21T10:00:00Z");
       }
     }
   }
@@ -90,23 +114,37 @@ record QueryWindow(Instant from, Instant to) {
     return Duration.between(from, to);
   }
 
-  /** The bucket asked for, or one that gives a readable number of points; refused when it gives too many. */
+  /**
+   * The bucket asked for, or one that gives a readable number of points; refused when it gives too
+   * many.
+   */
   Analytics.Bucket bucket(String asked) {
     Analytics.Bucket bucket;
     if (asked == null) {
       long hours = length().toHours();
-      bucket = hours <= 6 ? Analytics.Bucket.MINUTE : hours <= 24 * 7 ? Analytics.Bucket.HOUR : Analytics.Bucket.DAY;
+      bucket =
+          hours <= 6
+              ? Analytics.Bucket.MINUTE
+              : hours <= 24 * 7 ? Analytics.Bucket.HOUR : Analytics.Bucket.DAY;
     } else {
       try {
         bucket = Analytics.Bucket.valueOf(asked.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new BadParameter("bucket", "'" + Sites.shorten(asked) + "' is not minute, hour or day");
+        throw new BadParameter(
+            "bucket", "'" + Sites.shorten(asked) + "' is not minute, hour or day");
       }
     }
     long points = (length().getSeconds() + bucket.seconds - 1) / bucket.seconds + 1;
     if (points > MAX_POINTS) {
-      throw new BadParameter("bucket", "'" + bucket.sql() + "' would give " + points + " points over this range, at most "
-        + MAX_POINTS + " are answered: choose a larger bucket or a shorter range");
+      throw new BadParameter(
+          "bucket",
+          "'"
+              + bucket.sql()
+              + "' would give "
+              + points
+              + " points over this range, at most "
+              + MAX_POINTS
+              + " are answered: choose a larger bucket or a shorter range");
     }
     return bucket;
   }

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which site ids the collector takes: the ones in {@code MESH_TRACKER_SITES}, or, when that is empty,
- * any id of the documented shape (a host name such as {@code shop.example} fits).
+ * Which site ids the collector takes: the ones in {@code MESH_TRACKER_SITES}, or, when that is
+ * empty, any id of the documented shape (a host name such as {@code shop.example} fits).
  */
 final class Sites {
 
@@ -19,8 +19,10 @@ final class Sites {
     this.allowed = Set.copyOf(allowList.stream().map(Sites::normalize).toList());
     for (String site : allowed) {
       if (!ID.matcher(site).matches()) {
-        throw new IllegalArgumentException("MESH_TRACKER_SITES holds '" + site
-          + "', which is not a site id (1 to 100 lower-case letters, digits, '.', '-' or '_')");
+        throw new IllegalArgumentException(
+            "MESH_TRACKER_SITES holds '"
+                + site
+                + "', which is not a site id (1 to 100 lower-case letters, digits, '.', '-' or '_')");
       }
     }
   }
@@ -36,10 +38,15 @@ final class Sites {
       return "no site id: name the site";
     }
     if (!ID.matcher(site).matches()) {
-      return "'" + shorten(site) + "' is not a site id: use 1 to 100 lower-case letters, digits, '.', '-' or '_'";
+      return "'"
+          + shorten(site)
+          + "' is not a site id: use 1 to 100 lower-case letters, digits, '.', '-' or '_'";
     }
     if (!allowed.isEmpty() && !allowed.contains(site)) {
-      return "unknown site '" + site + "': this tracker only accepts " + String.join(", ", allowed.stream().sorted().toList());
+      return "unknown site '"
+          + site
+          + "': this tracker only accepts "
+          + String.join(", ", allowed.stream().sorted().toList());
     }
     return null;
   }

@@ -4,15 +4,15 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.ServiceMain;
 
 /**
- * The tracker alone, as it runs in its own Kubernetes Deployment; with the argument {@code pinot-setup},
- * the one-off command that creates the Pinot schema and table ({@link PinotSetup}) and exits.
+ * The tracker alone, as it runs in its own Kubernetes Deployment; with the argument {@code
+ * pinot-setup}, the one-off command that creates the Pinot schema and table ({@link PinotSetup})
+ * and exits.
  */
 public final class TrackerMain {
 
   static final String PINOT_SETUP = "pinot-setup";
 
-  private TrackerMain() {
-  }
+  private TrackerMain() {}
 
   public static void main(String[] args) {
     if (args.length == 0) {
@@ -29,8 +29,12 @@ public final class TrackerMain {
       }
       System.exit(PinotSetup.run(config, System.out));
     } else {
-      System.err.println("Unknown arguments " + String.join(" ", args) + ": the tracker takes none (run the service) or "
-        + PINOT_SETUP + " (create the Pinot schema and table, then exit)");
+      System.err.println(
+          "Unknown arguments "
+              + String.join(" ", args)
+              + ": the tracker takes none (run the service) or "
+              + PINOT_SETUP
+              + " (create the Pinot schema and table, then exit)");
       System.exit(2);
     }
   }

@@ -1,5 +1,7 @@
 package dev.mesh.tracker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -19,11 +21,6 @@ import io.vertx.core.Deployable;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,14 +33,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The analytics widgets (site-traffic, top-pages, served as the widget-host's examples) in a real
- * Chromium, in a dashboard layout on a real gateway, registry and widget-host, with the tracker on a
- * real Kafka broker and PostgreSQL: pixel hits sent over HTTP appear in both widgets pushed over the
- * bridge (no request to the API after the first ones), a page selected in top pages narrows the
+ * Chromium, in a dashboard layout on a real gateway, registry and widget-host, with the tracker on
+ * a real Kafka broker and PostgreSQL: pixel hits sent over HTTP appear in both widgets pushed over
+ * the bridge (no request to the API after the first ones), a page selected in top pages narrows the
  * traffic to that page's numbers and selecting it again widens them back, the snippet shown for a
  * site without hits counts a browser's visit, and a tracker that stops answering is said so and
  * recovered from without a reload.
@@ -58,10 +57,13 @@ class AnalyticsWidgetsBrowserTest {
   private static String queryDeployment;
   private static String base;
   private static Chromium chromium;
+
   /** The tracked site's own web server: path → page. */
   private static final Map<String, String> ownersPages = new ConcurrentHashMap<>();
+
   private static String siteOrigin;
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Page page;
   private final List<String> apiRequests = Collections.synchronizedList(new ArrayList<>());
@@ -69,27 +71,48 @@ class AnalyticsWidgetsBrowserTest {
 
   @BeforeAll
   static void start() {
-    List<Supplier<? extends Deployable>> collecting = List.of(HitPublisherVerticle::new, CollectorVerticle::new,
-      ProjectionVerticle::new, LiveFeedVerticle::new);
-    tracker = TrackerUnderTest.start(config -> config.with(Setting.WIDGETS_DIR, "").with(Setting.WIDGET_EXAMPLES, true),
-      collecting);
+    List<Supplier<? extends Deployable>> collecting =
+        List.of(
+            HitPublisherVerticle::new,
+            CollectorVerticle::new,
+            ProjectionVerticle::new,
+            LiveFeedVerticle::new);
+    tracker =
+        TrackerUnderTest.start(
+            config -> config.with(Setting.WIDGETS_DIR, "").with(Setting.WIDGET_EXAMPLES, true),
+            collecting);
     // the query API on its own deployment, so that a test can take it away and bring it back
     queryDeployment = tracker.deploy(new TrackerQueryVerticle(), tracker.config());
-    // the front: registry, widget-host (the analytics widgets are among its examples) and gateway on one member
+    // the front: registry, widget-host (the analytics widgets are among its examples) and gateway
+    // on one member
     List<Supplier<? extends Deployable>> front = new ArrayList<>(Registry.verticles());
     front.addAll(WidgetHost.verticles());
     front.addAll(Gateway.verticles());
     MeshNode gateway = tracker.member(front);
     base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
-    Poll.until(WAIT, "the gateway routes to the query API and the widgets are registered",
-      () -> status("/api/tracker/projections") == 200 && status("/api/widgets/site-traffic") == 200
-        && status("/api/widgets/top-pages") == 200);
-    HttpServer owners = tracker.node().vertx().createHttpServer().requestHandler(request -> {
-      String html = ownersPages.get(request.path());
-      request.response().setStatusCode(html == null ? 404 : 200).putHeader("Content-Type", "text/html; charset=utf-8")
-        .end(html == null ? "" : html);
-    });
-    siteOrigin = "http://localhost:" + TestCluster.await(owners.listen(0, "127.0.0.1")).actualPort();
+    Poll.until(
+        WAIT,
+        "the gateway routes to the query API and the widgets are registered",
+        () ->
+            status("/api/tracker/projections") == 200
+                && status("/api/widgets/site-traffic") == 200
+                && status("/api/widgets/top-pages") == 200);
+    HttpServer owners =
+        tracker
+            .node()
+            .vertx()
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  String html = ownersPages.get(request.path());
+                  request
+                      .response()
+                      .setStatusCode(html == null ? 404 : 200)
+                      .putHeader("Content-Type", "text/html; charset=utf-8")
+                      .end(html == null ? "" : html);
+                });
+    siteOrigin =
+        "http://localhost:" + TestCluster.await(owners.listen(0, "127.0.0.1")).actualPort();
     chromium = Chromium.launch();
   }
 
@@ -126,7 +149,8 @@ class AnalyticsWidgetsBrowserTest {
     assertThat(kpi("views")).isEqualTo("6");
     assertThat(kpi("visitors")).isEqualTo("5");
     assertThat(rows()).containsExactly("/pricing 3", "/docs 2", "/home 1");
-    assertThat(sources()).containsExactly("Direct or unknown 3", "search.example 2", "news.example 1");
+    assertThat(sources())
+        .containsExactly("Direct or unknown 3", "search.example 2", "news.example 1");
     assertThat(seriesViews()).isEqualTo(6);
     int fetched = apiRequests.size();
 
@@ -134,18 +158,29 @@ class AnalyticsWidgetsBrowserTest {
     view(site, "/docs", "198.51.100.6", "https://search.example/q");
     view(site, "/pricing", "198.51.100.2", "");
     Poll.until(WAIT, "the traffic shows 8 views", () -> kpi("views"), "8"::equals);
-    Poll.until(WAIT, "top pages shows the new views", this::rows, r -> r.equals(List.of("/pricing 4", "/docs 3", "/home 1")));
-    assertThat(sources()).containsExactly("Direct or unknown 4", "search.example 3", "news.example 1");
+    Poll.until(
+        WAIT,
+        "top pages shows the new views",
+        this::rows,
+        r -> r.equals(List.of("/pricing 4", "/docs 3", "/home 1")));
+    assertThat(sources())
+        .containsExactly("Direct or unknown 4", "search.example 3", "news.example 1");
     assertThat(seriesViews()).isEqualTo(8);
-    assertThat(apiRequests).as("requests to the API after the first ones: the hits were pushed, not polled")
-      .hasSize(fetched);
+    assertThat(apiRequests)
+        .as("requests to the API after the first ones: the hits were pushed, not polled")
+        .hasSize(fetched);
     assertThat(liveFrames).as("live messages of the site on the bridge's socket").isNotEmpty();
 
-    // a page selected in top pages: the traffic narrows to its numbers (3 views of /docs by 3 visitors),
+    // a page selected in top pages: the traffic narrows to its numbers (3 views of /docs by 3
+    // visitors),
     // asked of the API, which must have counted the pushed hits by then
     tracker.awaitCaughtUp();
     pagesRow("/docs").locator("button").click();
-    Poll.until(WAIT, "the traffic narrowed to /docs", () -> page.locator(TRAFFIC).getAttribute("data-page"), "/docs"::equals);
+    Poll.until(
+        WAIT,
+        "the traffic narrowed to /docs",
+        () -> page.locator(TRAFFIC).getAttribute("data-page"),
+        "/docs"::equals);
     awaitState(TRAFFIC, "ready");
     Poll.until(WAIT, "the views of /docs", () -> kpi("views"), "3"::equals);
     assertThat(kpi("visitors")).isEqualTo("3");
@@ -153,13 +188,21 @@ class AnalyticsWidgetsBrowserTest {
     assertThat(page.locator(TRAFFIC + " .narrow").textContent()).contains("/docs");
     assertThat(pagesRow("/docs").getAttribute("aria-selected")).isEqualTo("true");
     assertThat(pagesRow("/docs").locator("button").getAttribute("aria-pressed")).isEqualTo("true");
-    Poll.until(WAIT, "the sources of /docs", this::sources, s -> s.equals(List.of("search.example 2", "Direct or unknown 1")));
+    Poll.until(
+        WAIT,
+        "the sources of /docs",
+        this::sources,
+        s -> s.equals(List.of("search.example 2", "Direct or unknown 1")));
 
     // narrowed, a hit of another page moves top pages but not the traffic of /docs
     fetched = apiRequests.size();
     view(site, "/pricing", "198.51.100.7", "");
     view(site, "/docs", "198.51.100.8", "");
-    Poll.until(WAIT, "top pages shows both hits", this::rows, r -> r.equals(List.of("/pricing 5", "/docs 4", "/home 1")));
+    Poll.until(
+        WAIT,
+        "top pages shows both hits",
+        this::rows,
+        r -> r.equals(List.of("/pricing 5", "/docs 4", "/home 1")));
     // both widgets take each message from the same socket in turn, so the traffic has them too
     assertThat(kpi("views")).isEqualTo("4");
     assertThat(seriesViews()).isEqualTo(4);
@@ -170,22 +213,35 @@ class AnalyticsWidgetsBrowserTest {
     // selected again: all pages
     tracker.awaitCaughtUp();
     pagesRow("/docs").locator("button").click();
-    Poll.until(WAIT, "the traffic widened back", () -> page.locator(TRAFFIC).getAttribute("data-page"), v -> v == null);
+    Poll.until(
+        WAIT,
+        "the traffic widened back",
+        () -> page.locator(TRAFFIC).getAttribute("data-page"),
+        v -> v == null);
     awaitState(TRAFFIC, "ready");
     Poll.until(WAIT, "the views of every page", () -> kpi("views"), "10"::equals);
     assertThat(seriesViews()).isEqualTo(10);
     assertThat(pagesRow("/docs").getAttribute("aria-selected")).isEqualTo("false");
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "analytics-widgets.png")));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(Path.of("target", "analytics-widgets.png")));
 
-    // narrow windows (two side by side on a phone's width): nothing sticks out, top pages keeps page and views
+    // narrow windows (two side by side on a phone's width): nothing sticks out, top pages keeps
+    // page and views
     page.setViewportSize(420, 900);
     for (String tag : List.of(TRAFFIC, PAGES)) {
-      Poll.until(WAIT, tag + " within its window", () -> (Boolean) page.evaluate(
-        "tag => { const e = document.querySelector(tag); return e.clientWidth < 220 && e.scrollWidth <= e.clientWidth; }", tag));
+      Poll.until(
+          WAIT,
+          tag + " within its window",
+          () ->
+              (Boolean)
+                  page.evaluate(
+                      "tag => { const e = document.querySelector(tag); return e.clientWidth < 220 && e.scrollWidth <= e.clientWidth; }",
+                      tag));
     }
     assertThat(page.locator(PAGES + " th.visitors").isVisible()).isFalse();
     assertThat(pagesRow("/docs").locator("button").isVisible()).isTrue();
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "analytics-widgets-narrow.png")));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(Path.of("target", "analytics-widgets-narrow.png")));
     chromium.assertNoProblems(page);
   }
 
@@ -197,16 +253,32 @@ class AnalyticsWidgetsBrowserTest {
     awaitState(PAGES, "empty");
     Locator pixelSnippet = page.locator(TRAFFIC + " .empty pre[data-snippet='pixel']");
     Locator scriptSnippet = page.locator(TRAFFIC + " .empty pre[data-snippet='script']");
-    Poll.until(WAIT, "the snippet shown", () -> pixelSnippet.count() == 1 && scriptSnippet.count() == 1);
+    Poll.until(
+        WAIT, "the snippet shown", () -> pixelSnippet.count() == 1 && scriptSnippet.count() == 1);
     String pixel = pixelSnippet.textContent();
     String script = scriptSnippet.textContent();
-    assertThat(pixel).startsWith("<img src=\"" + base + tracker.config().string(Setting.TRACKER_PIXEL_PATH) + "?s=" + site + "\"");
-    assertThat(script).isEqualTo("<script defer src=\"" + base + tracker.config().string(Setting.TRACKER_SCRIPT_PATH)
-      + "\" data-site=\"" + site + "\"></script>");
+    assertThat(pixel)
+        .startsWith(
+            "<img src=\""
+                + base
+                + tracker.config().string(Setting.TRACKER_PIXEL_PATH)
+                + "?s="
+                + site
+                + "\"");
+    assertThat(script)
+        .isEqualTo(
+            "<script defer src=\""
+                + base
+                + tracker.config().string(Setting.TRACKER_SCRIPT_PATH)
+                + "\" data-site=\""
+                + site
+                + "\"></script>");
     int fetched = apiRequests.size();
 
-    // the site owner pastes them: one page with the script, one with the image; a visitor opens both
-    Page visitor = chromium.newPage(new Browser.NewContextOptions().setUserAgent(TrackerUnderTest.BROWSER));
+    // the site owner pastes them: one page with the script, one with the image; a visitor opens
+    // both
+    Page visitor =
+        chromium.newPage(new Browser.NewContextOptions().setUserAgent(TrackerUnderTest.BROWSER));
     try {
       siteOwnersPage(visitor, "/with-script", script);
       siteOwnersPage(visitor, "/without-script", pixel);
@@ -215,8 +287,11 @@ class AnalyticsWidgetsBrowserTest {
       visitor.context().close();
     }
     awaitState(TRAFFIC, "ready");
-    Poll.until(WAIT, "both pages in top pages", this::rows,
-      r -> r.size() == 2 && r.containsAll(List.of("/with-script 1", "/without-script 1")));
+    Poll.until(
+        WAIT,
+        "both pages in top pages",
+        this::rows,
+        r -> r.size() == 2 && r.containsAll(List.of("/with-script 1", "/without-script 1")));
     assertThat(seriesViews()).isEqualTo(2);
     assertThat(apiRequests).as("no request to the API: the visits were pushed").hasSize(fetched);
     chromium.assertNoProblems(page);
@@ -234,12 +309,15 @@ class AnalyticsWidgetsBrowserTest {
     tracker.undeploy(queryDeployment);
     queryDeployment = null;
     try {
-      Poll.until(WAIT, "the gateway without a query API", () -> status("/api/tracker/projections") == 503);
+      Poll.until(
+          WAIT, "the gateway without a query API", () -> status("/api/tracker/projections") == 503);
       // a new range is a new question, which the tracker cannot answer now
       page.locator(TRAFFIC + " .bar select").selectOption("6h");
       awaitState(TRAFFIC, "unavailable");
-      assertThat(page.locator(TRAFFIC + " .status").textContent()).contains("Analytics unavailable");
-      assertThat(page.locator(TRAFFIC + " .status[role='alert'] button").textContent()).isEqualTo("Try again");
+      assertThat(page.locator(TRAFFIC + " .status").textContent())
+          .contains("Analytics unavailable");
+      assertThat(page.locator(TRAFFIC + " .status[role='alert'] button").textContent())
+          .isEqualTo("Try again");
       assertThat(page.locator(TRAFFIC + " .content").isVisible()).isFalse();
     } finally {
       queryDeployment = tracker.deploy(new TrackerQueryVerticle(), tracker.config());
@@ -255,59 +333,102 @@ class AnalyticsWidgetsBrowserTest {
 
   /** A saved layout with both widgets for the site, opened as its view link opens it. */
   private Page openLayout(String site, String range) {
-    JsonObject attributes = new JsonObject().put("site", site).put("range", range).put("locale", "en-US");
-    JsonObject root = new JsonObject().put("type", "row").put("content", new JsonArray()
-      .add(window("f-traffic", "site-traffic", attributes))
-      .add(window("f-pages", "top-pages", attributes)));
-    JsonObject layout = new JsonObject().put("name", "Analytics of " + site)
-      .put("content", new JsonObject().put("config", new JsonObject().put("root", root)));
+    JsonObject attributes =
+        new JsonObject().put("site", site).put("range", range).put("locale", "en-US");
+    JsonObject root =
+        new JsonObject()
+            .put("type", "row")
+            .put(
+                "content",
+                new JsonArray()
+                    .add(window("f-traffic", "site-traffic", attributes))
+                    .add(window("f-pages", "top-pages", attributes)));
+    JsonObject layout =
+        new JsonObject()
+            .put("name", "Analytics of " + site)
+            .put("content", new JsonObject().put("config", new JsonObject().put("root", root)));
     String id = post("/api/layouts", layout).getString("id");
 
-    Page opened = chromium.newPage(new Browser.NewContextOptions().setViewportSize(1400, 900).setLocale("en-US")
-      .setReducedMotion(ReducedMotion.REDUCE));
-    opened.onRequest(request -> {
-      if (request.url().contains("/api/tracker/")) {
-        apiRequests.add(request.url());
-      }
-    });
-    opened.onWebSocket(socket -> socket.onFrameReceived(frame -> {
-      String text = frame.text();
-      if (text != null && text.contains(Addresses.TRACKER_LIVE) && text.contains(site)) {
-        liveFrames.add(text);
-      }
-    }));
+    Page opened =
+        chromium.newPage(
+            new Browser.NewContextOptions()
+                .setViewportSize(1400, 900)
+                .setLocale("en-US")
+                .setReducedMotion(ReducedMotion.REDUCE));
+    opened.onRequest(
+        request -> {
+          if (request.url().contains("/api/tracker/")) {
+            apiRequests.add(request.url());
+          }
+        });
+    opened.onWebSocket(
+        socket ->
+            socket.onFrameReceived(
+                frame -> {
+                  String text = frame.text();
+                  if (text != null
+                      && text.contains(Addresses.TRACKER_LIVE)
+                      && text.contains(site)) {
+                    liveFrames.add(text);
+                  }
+                }));
     opened.navigate(base + "/?layout=" + id + "&mode=view");
     page = opened;
     for (String widget : List.of("site-traffic", "top-pages")) {
-      Poll.until(WAIT, widget + " placed", () -> opened.locator("section.mesh-frame[data-widget-id='" + widget + "']")
-        .getAttribute("data-status"), "ready"::equals);
+      Poll.until(
+          WAIT,
+          widget + " placed",
+          () ->
+              opened
+                  .locator("section.mesh-frame[data-widget-id='" + widget + "']")
+                  .getAttribute("data-status"),
+          "ready"::equals);
     }
     for (String tag : List.of(TRAFFIC, PAGES)) {
-      Poll.until(WAIT, tag + " loaded", () -> opened.locator(tag).getAttribute("data-state"),
-        s -> "ready".equals(s) || "empty".equals(s));
-      Poll.until(WAIT, tag + " on the live feed", () -> opened.locator(tag).getAttribute("data-live"), "open"::equals);
+      Poll.until(
+          WAIT,
+          tag + " loaded",
+          () -> opened.locator(tag).getAttribute("data-state"),
+          s -> "ready".equals(s) || "empty".equals(s));
+      Poll.until(
+          WAIT,
+          tag + " on the live feed",
+          () -> opened.locator(tag).getAttribute("data-live"),
+          "open"::equals);
     }
     return opened;
   }
 
   private static JsonObject window(String frame, String widget, JsonObject attributes) {
-    return new JsonObject().put("type", "component").put("componentType", "mesh-widget")
-      .put("componentState", new JsonObject().put("frame", frame).put("widget", widget).put("attributes", attributes));
+    return new JsonObject()
+        .put("type", "component")
+        .put("componentType", "mesh-widget")
+        .put(
+            "componentState",
+            new JsonObject()
+                .put("frame", frame)
+                .put("widget", widget)
+                .put("attributes", attributes));
   }
 
   /**
-   * A page of the tracked site holding a snippet as pasted, served from an origin of its own. A real
-   * server on loopback: Chromium refuses requests from a page it takes for public (a routed made-up
-   * host) to the loopback gateway (Private Network Access), which real sites never meet.
+   * A page of the tracked site holding a snippet as pasted, served from an origin of its own. A
+   * real server on loopback: Chromium refuses requests from a page it takes for public (a routed
+   * made-up host) to the loopback gateway (Private Network Access), which real sites never meet.
    */
   private static void siteOwnersPage(Page visitor, String path, String snippet) {
-    ownersPages.put(path, "<!doctype html><html><head><title>A tracked page</title>" + snippet + "</head><body>Hello</body></html>");
+    ownersPages.put(
+        path,
+        "<!doctype html><html><head><title>A tracked page</title>"
+            + snippet
+            + "</head><body>Hello</body></html>");
     visitor.navigate(siteOrigin + path);
     visitor.waitForLoadState();
   }
 
   private void awaitState(String tag, String state) {
-    Poll.until(WAIT, tag + " " + state, () -> page.locator(tag).getAttribute("data-state"), state::equals);
+    Poll.until(
+        WAIT, tag + " " + state, () -> page.locator(tag).getAttribute("data-state"), state::equals);
   }
 
   /** A headline number as shown. */
@@ -317,18 +438,32 @@ class AnalyticsWidgetsBrowserTest {
 
   /** The sum of the chart's views: all of them, or the narrowed page's. */
   private long seriesViews() {
-    return ((Number) page.evaluate("tag => document.querySelector(tag).series.reduce((s, p) => s + p.views, 0)", TRAFFIC)).longValue();
+    return ((Number)
+            page.evaluate(
+                "tag => document.querySelector(tag).series.reduce((s, p) => s + p.views, 0)",
+                TRAFFIC))
+        .longValue();
   }
 
   /** Top pages as shown, "page views". */
   private List<String> rows() {
     return page.locator(PAGES + " table.pages tbody tr").all().stream()
-      .map(tr -> tr.locator("th").textContent().trim() + " " + tr.locator("td").first().textContent().trim()).toList();
+        .map(
+            tr ->
+                tr.locator("th").textContent().trim()
+                    + " "
+                    + tr.locator("td").first().textContent().trim())
+        .toList();
   }
 
   private List<String> sources() {
     return page.locator(PAGES + " table.sources tbody tr").all().stream()
-      .map(tr -> tr.locator("th").textContent().trim() + " " + tr.locator("td").first().textContent().trim()).toList();
+        .map(
+            tr ->
+                tr.locator("th").textContent().trim()
+                    + " "
+                    + tr.locator("td").first().textContent().trim())
+        .toList();
   }
 
   private Locator pagesRow(String path) {
@@ -344,8 +479,12 @@ class AnalyticsWidgetsBrowserTest {
 
   private static int status(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       return -1;
     }
@@ -353,10 +492,17 @@ class AnalyticsWidgetsBrowserTest {
 
   private static JsonObject post(String path, JsonObject body) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("POST " + path + ": " + response.body()).isBetween(200, 201);
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .header("Content-Type", "application/json")
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode())
+          .as("POST " + path + ": " + response.body())
+          .isBetween(200, 201);
       return new JsonObject(response.body());
     } catch (Exception e) {
       throw new IllegalStateException(e);

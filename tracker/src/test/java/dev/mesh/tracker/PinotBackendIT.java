@@ -1,18 +1,15 @@
 package dev.mesh.tracker;
 
+import static dev.mesh.tracker.TrackerUnderTest.BROWSER;
+import static dev.mesh.tracker.TrackerUnderTest.headers;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
 import dev.mesh.common.testing.Poll;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,37 +29,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static dev.mesh.tracker.TrackerUnderTest.BROWSER;
-import static dev.mesh.tracker.TrackerUnderTest.headers;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The query API answers the same JSON from Apache Pinot as from the PostgreSQL projections, for the
  * same hits: a real Pinot 0.11 (child JVMs, {@link PinotCluster}) set up by {@code TrackerMain
- * pinot-setup} and consuming the real Kafka topic the collector writes to, beside the projections in a
- * real PostgreSQL. Two query verticles, one per backend, on one clock. Also: the set-up is idempotent,
- * and a Pinot that refuses, hangs or is gone is a 503 with a message.
- * <p>
- * Runs only in the tracker's {@code pinot} profile (failsafe): {@code mvn -B verify -Ppinot -pl tracker -am}.
+ * pinot-setup} and consuming the real Kafka topic the collector writes to, beside the projections
+ * in a real PostgreSQL. Two query verticles, one per backend, on one clock. Also: the set-up is
+ * idempotent, and a Pinot that refuses, hangs or is gone is a 503 with a message.
+ *
+ * <p>Runs only in the tracker's {@code pinot} profile (failsafe): {@code mvn -B verify -Ppinot -pl
+ * tracker -am}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PinotBackendIT {
 
-  private static final Instant NOON = LocalDate.now(ZoneOffset.UTC).atTime(12, 0).toInstant(ZoneOffset.UTC);
+  private static final Instant NOON =
+      LocalDate.now(ZoneOffset.UTC).atTime(12, 0).toInstant(ZoneOffset.UTC);
   private static final MutableClock CLOCK = new MutableClock(NOON.minus(Duration.ofHours(10)));
   private static final String SITE = "pinot.example";
   private static final String OTHER = "other.example";
+
   /**
-   * A page whose path would break a query built by concatenation: quotes, a backslash, non-ASCII. (The
-   * API's request validator refuses a page parameter ending in a lone backslash, on both backends.)
+   * A page whose path would break a query built by concatenation: quotes, a backslash, non-ASCII.
+   * (The API's request validator refuses a page parameter ending in a lone backslash, on both
+   * backends.)
    */
   private static final String HOSTILE = "/o'brien' OR '1'='1/ü/😀/\\/x";
+
   private static final String TABLE = "hits_it";
   private static final Duration WAIT = Duration.ofMinutes(2);
 
   /** HTTP/1.1: Pinot's Grizzly servers answer the JDK client's h2c upgrade with an error page. */
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static PinotCluster pinot;
   private static TrackerUnderTest tracker;
@@ -71,18 +76,21 @@ class PinotBackendIT {
   private static SetupRun firstSetup;
   private static int hits;
 
-  private record SetupRun(int exit, String output) {
-  }
+  private record SetupRun(int exit, String output) {}
 
   @BeforeAll
   static void start() {
     pinot = PinotCluster.launch(Path.of("target", "pinot-it"));
     Runtime.getRuntime().addShutdownHook(new Thread(pinot::close, "pinot-stop"));
-    tracker = TrackerUnderTest.start(config -> config
-      .with(Setting.TRACKER_TOPIC_PARTITIONS, 2)
-      .with(Setting.PINOT_CONTROLLER_URL, pinot.controllerUrl())
-      .with(Setting.PINOT_BROKER_URL, pinot.brokerUrl())
-      .with(Setting.PINOT_TABLE, TABLE), List.of(HitPublisherVerticle::new));
+    tracker =
+        TrackerUnderTest.start(
+            config ->
+                config
+                    .with(Setting.TRACKER_TOPIC_PARTITIONS, 2)
+                    .with(Setting.PINOT_CONTROLLER_URL, pinot.controllerUrl())
+                    .with(Setting.PINOT_BROKER_URL, pinot.brokerUrl())
+                    .with(Setting.PINOT_TABLE, TABLE),
+            List.of(HitPublisherVerticle::new));
     tracker.deploy(new CollectorVerticle(CLOCK), tracker.config());
     tracker.deploy(new ProjectionVerticle(), tracker.config());
     postgresPort = queryApi(tracker.config().with(Setting.TRACKER_QUERY_BACKEND, "postgres"));
@@ -116,8 +124,9 @@ class PinotBackendIT {
   }
 
   /**
-   * Early this morning, late this morning, before noon and now, on two sites: page views with and without
-   * sources (a campaign source with quotes included), custom events, a hostile page, a visitor seen twice.
+   * Early this morning, late this morning, before noon and now, on two sites: page views with and
+   * without sources (a campaign source with quotes included), custom events, a hostile page, a
+   * visitor seen twice.
    */
   private static void collect() {
     CLOCK.set(NOON.minus(Duration.ofHours(10)));
@@ -162,19 +171,38 @@ class PinotBackendIT {
   void everyQueryOfTheWidgetAnswersTheSameFromPinotAsFromPostgres() {
     String site = "/api/tracker/sites/" + SITE;
     String hostile = "page=" + encode(HOSTILE);
-    List<String> paths = new ArrayList<>(List.of(
-      "/api/tracker/sites",
-      site + "/summary?range=24h", site + "/summary?range=1h", site + "/summary?range=7d",
-      site + "/summary?range=24h&page=/pricing", site + "/summary?range=24h&" + hostile,
-      site + "/timeseries?range=6h", site + "/timeseries?range=24h", site + "/timeseries?range=7d",
-      site + "/timeseries?range=30d&bucket=day", site + "/timeseries?range=24h&bucket=minute&page=/pricing",
-      site + "/timeseries?range=24h&bucket=hour&" + hostile,
-      site + "/pages?range=24h", site + "/pages?range=7d&limit=2", site + "/pages?range=30m",
-      site + "/referrers?range=7d", site + "/referrers?range=24h&page=/pricing", site + "/referrers?range=24h&page=/&limit=100",
-      site + "/events?range=24h", site + "/events?range=24h&page=/", site + "/events?range=24h&" + hostile,
-      site + "/now", site + "/now?page=/pricing", site + "/now?page=/", site + "/now?" + hostile,
-      "/api/tracker/sites/" + OTHER + "/summary?range=24h", "/api/tracker/sites/nobody.example/summary?range=24h",
-      "/api/tracker/sites/nobody.example/pages?range=24h", "/api/tracker/sites/nobody.example/now"));
+    List<String> paths =
+        new ArrayList<>(
+            List.of(
+                "/api/tracker/sites",
+                site + "/summary?range=24h",
+                site + "/summary?range=1h",
+                site + "/summary?range=7d",
+                site + "/summary?range=24h&page=/pricing",
+                site + "/summary?range=24h&" + hostile,
+                site + "/timeseries?range=6h",
+                site + "/timeseries?range=24h",
+                site + "/timeseries?range=7d",
+                site + "/timeseries?range=30d&bucket=day",
+                site + "/timeseries?range=24h&bucket=minute&page=/pricing",
+                site + "/timeseries?range=24h&bucket=hour&" + hostile,
+                site + "/pages?range=24h",
+                site + "/pages?range=7d&limit=2",
+                site + "/pages?range=30m",
+                site + "/referrers?range=7d",
+                site + "/referrers?range=24h&page=/pricing",
+                site + "/referrers?range=24h&page=/&limit=100",
+                site + "/events?range=24h",
+                site + "/events?range=24h&page=/",
+                site + "/events?range=24h&" + hostile,
+                site + "/now",
+                site + "/now?page=/pricing",
+                site + "/now?page=/",
+                site + "/now?" + hostile,
+                "/api/tracker/sites/" + OTHER + "/summary?range=24h",
+                "/api/tracker/sites/nobody.example/summary?range=24h",
+                "/api/tracker/sites/nobody.example/pages?range=24h",
+                "/api/tracker/sites/nobody.example/now"));
     for (String path : paths) {
       JsonObject fromPostgres = answer(postgresPort, path);
       JsonObject fromPinot = answer(pinotPort, path);
@@ -185,24 +213,35 @@ class PinotBackendIT {
     JsonObject day = answer(pinotPort, site + "/summary?range=24h");
     assertThat(day.getLong("views")).isEqualTo(10);
     assertThat(day.getLong("visitors")).isEqualTo(6);
-    assertThat(answer(pinotPort, site + "/summary?range=24h&" + hostile).getLong("views")).isEqualTo(1);
-    assertThat(answer(pinotPort, site + "/referrers?range=7d").getJsonArray("referrers").stream()
-      .map(r -> ((JsonObject) r).getString("referrer"))).contains("news.example", "search.example", "it's \"q\" \\ ü", "");
-    assertThat(answer(pinotPort, site + "/events?range=24h").getJsonArray("events").getJsonObject(0))
-      .isEqualTo(new JsonObject().put("name", "download").put("count", 3));
+    assertThat(answer(pinotPort, site + "/summary?range=24h&" + hostile).getLong("views"))
+        .isEqualTo(1);
+    assertThat(
+            answer(pinotPort, site + "/referrers?range=7d").getJsonArray("referrers").stream()
+                .map(r -> ((JsonObject) r).getString("referrer")))
+        .contains("news.example", "search.example", "it's \"q\" \\ ü", "");
+    assertThat(
+            answer(pinotPort, site + "/events?range=24h").getJsonArray("events").getJsonObject(0))
+        .isEqualTo(new JsonObject().put("name", "download").put("count", 3));
     assertThat(answer(pinotPort, site + "/now").getLong("visitors")).isEqualTo(2);
-    assertThat(answer(pinotPort, site + "/now?page=/pricing").getLong("visitors")).as("the latest hit of both is on /pricing").isEqualTo(2);
+    assertThat(answer(pinotPort, site + "/now?page=/pricing").getLong("visitors"))
+        .as("the latest hit of both is on /pricing")
+        .isEqualTo(2);
   }
 
   @Test
   @Order(2)
   void theSetUpRunTwiceFindsWhatItMadeAndChangesNothing() {
-    assertThat(firstSetup.output()).contains("created schema " + TABLE).contains("created real-time table " + TABLE);
+    assertThat(firstSetup.output())
+        .contains("created schema " + TABLE)
+        .contains("created real-time table " + TABLE);
     String tableBefore = controller("/tables/" + TABLE + "?type=realtime");
     SetupRun again = setup();
     assertThat(again.exit()).as(again.output()).isZero();
-    assertThat(again.output()).contains("schema " + TABLE + " is already there, as the tracker's")
-      .contains("table " + TABLE + " is already there, as the tracker's").doesNotContain("created").doesNotContain("WARNING");
+    assertThat(again.output())
+        .contains("schema " + TABLE + " is already there, as the tracker's")
+        .contains("table " + TABLE + " is already there, as the tracker's")
+        .doesNotContain("created")
+        .doesNotContain("WARNING");
     assertThat(controller("/tables/" + TABLE + "?type=realtime")).isEqualTo(tableBefore);
     assertThat(pinotCount()).isEqualTo(hits);
   }
@@ -212,31 +251,46 @@ class PinotBackendIT {
   void aTableThatDiffersIsReportedAndLeftAlone() {
     SetupRun otherTopic = setup(Map.of("MESH_TRACKER_TOPIC", "another.topic"));
     assertThat(otherTopic.exit()).as(otherTopic.output()).isZero();
-    assertThat(otherTopic.output()).contains("WARNING: table " + TABLE)
-      .contains("stream.kafka.topic.name: expected another.topic, found " + tracker.topic());
-    assertThat(controller("/tables/" + TABLE + "?type=realtime")).contains(tracker.topic()).doesNotContain("another.topic");
+    assertThat(otherTopic.output())
+        .contains("WARNING: table " + TABLE)
+        .contains("stream.kafka.topic.name: expected another.topic, found " + tracker.topic());
+    assertThat(controller("/tables/" + TABLE + "?type=realtime"))
+        .contains(tracker.topic())
+        .doesNotContain("another.topic");
   }
 
   @Test
   @Order(4)
   void aPinotThatRefusesOrHangsIsA503WithAMessage() throws IOException {
-    int missingTable = queryApi(tracker.config().with(Setting.TRACKER_QUERY_BACKEND, "pinot").with(Setting.PINOT_TABLE, "no_such_table"));
+    int missingTable =
+        queryApi(
+            tracker
+                .config()
+                .with(Setting.TRACKER_QUERY_BACKEND, "pinot")
+                .with(Setting.PINOT_TABLE, "no_such_table"));
     assertUnavailable(missingTable, "error 190");
 
     try (ServerSocket silent = new ServerSocket(0)) {
       List<Socket> accepted = new ArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept());
-          }
-        } catch (IOException closed) {
-          // the test is over
-        }
-      }, "silent-broker");
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept());
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              },
+              "silent-broker");
       acceptor.start();
-      int hanging = queryApi(tracker.config().with(Setting.TRACKER_QUERY_BACKEND, "pinot")
-        .with(Setting.PINOT_BROKER_URL, "http://127.0.0.1:" + silent.getLocalPort()));
+      int hanging =
+          queryApi(
+              tracker
+                  .config()
+                  .with(Setting.TRACKER_QUERY_BACKEND, "pinot")
+                  .with(Setting.PINOT_BROKER_URL, "http://127.0.0.1:" + silent.getLocalPort()));
       assertUnavailable(hanging, "cannot be reached");
     }
   }
@@ -246,20 +300,28 @@ class PinotBackendIT {
   void aStoppedBrokerIsA503WithAMessage() {
     pinot.stopPinot();
     assertUnavailable(pinotPort, "cannot be reached");
-    assertThat(answer(postgresPort, "/api/tracker/sites/" + SITE + "/summary?range=24h").getLong("views"))
-      .as("the PostgreSQL backend does not depend on Pinot").isEqualTo(10);
+    assertThat(
+            answer(postgresPort, "/api/tracker/sites/" + SITE + "/summary?range=24h")
+                .getLong("views"))
+        .as("the PostgreSQL backend does not depend on Pinot")
+        .isEqualTo(10);
   }
 
   private static void assertUnavailable(int port, String because) {
-    HttpResponse<Buffer> response = tracker.get(port, "/api/tracker/sites/" + SITE + "/summary?range=24h");
+    HttpResponse<Buffer> response =
+        tracker.get(port, "/api/tracker/sites/" + SITE + "/summary?range=24h");
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(503);
     assertThat(response.getHeader("Retry-After")).isNotNull();
-    assertThat(response.bodyAsJsonObject().getString("message")).contains("Pinot broker").contains(because);
+    assertThat(response.bodyAsJsonObject().getString("message"))
+        .contains("Pinot broker")
+        .contains(because);
   }
 
   private static JsonObject answer(int port, String path) {
     HttpResponse<Buffer> response = tracker.get(port, path);
-    assertThat(response.statusCode()).as(path + " on " + port + ": " + response.bodyAsString()).isEqualTo(200);
+    assertThat(response.statusCode())
+        .as(path + " on " + port + ": " + response.bodyAsString())
+        .isEqualTo(200);
     return response.bodyAsJsonObject();
   }
 
@@ -267,15 +329,28 @@ class PinotBackendIT {
     return setup(Map.of());
   }
 
-  /** {@code TrackerMain pinot-setup} in a JVM of its own, configured by environment variables as a Job is. */
+  /**
+   * {@code TrackerMain pinot-setup} in a JVM of its own, configured by environment variables as a
+   * Job is.
+   */
   private static SetupRun setup(Map<String, String> overrides) {
     MeshConfig config = tracker.config();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", System.getProperty("java.class.path"), TrackerMain.class.getName(), TrackerMain.PINOT_SETUP)
-      .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrackerMain.class.getName(),
+                TrackerMain.PINOT_SETUP)
+            .redirectErrorStream(true);
     Map<String, String> env = builder.environment();
-    for (Setting setting : List.of(Setting.PINOT_CONTROLLER_URL, Setting.PINOT_TABLE, Setting.KAFKA_BOOTSTRAP,
-      Setting.TRACKER_TOPIC, Setting.TRACKER_TOPIC_PARTITIONS)) {
+    for (Setting setting :
+        List.of(
+            Setting.PINOT_CONTROLLER_URL,
+            Setting.PINOT_TABLE,
+            Setting.KAFKA_BOOTSTRAP,
+            Setting.TRACKER_TOPIC,
+            Setting.TRACKER_TOPIC_PARTITIONS)) {
       env.put(setting.key(), config.string(setting));
     }
     env.putAll(overrides);
@@ -293,15 +368,22 @@ class PinotBackendIT {
   }
 
   private static long pinotCount() {
-    JsonObject answer = new JsonObject(post(pinot.brokerUrl() + "/query/sql",
-      new JsonObject().put("sql", "SELECT COUNT(*) FROM " + TABLE).encode()));
-    return answer.getJsonObject("resultTable") == null ? -1 : answer.getJsonObject("resultTable").getJsonArray("rows").getJsonArray(0).getLong(0);
+    JsonObject answer =
+        new JsonObject(
+            post(
+                pinot.brokerUrl() + "/query/sql",
+                new JsonObject().put("sql", "SELECT COUNT(*) FROM " + TABLE).encode()));
+    return answer.getJsonObject("resultTable") == null
+        ? -1
+        : answer.getJsonObject("resultTable").getJsonArray("rows").getJsonArray(0).getLong(0);
   }
 
   private static String controller(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(pinot.controllerUrl() + path)).build(),
-        BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(pinot.controllerUrl() + path)).build(),
+              BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -312,8 +394,13 @@ class PinotBackendIT {
 
   private static String post(String url, String json) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(), BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(json))
+                  .build(),
+              BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package dev.mesh.tracker;
 
 import dev.mesh.embedded.EmbeddedDatabase;
 import dev.mesh.embedded.EmbeddedKafka;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,26 +11,30 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real Kafka broker (KRaft, in this JVM) and one real PostgreSQL for the whole test run, started
- * by the first class that asks and stopped when the JVM exits. Classes stay apart by using a topic and
- * a database of their own.
+ * One real Kafka broker (KRaft, in this JVM) and one real PostgreSQL for the whole test run,
+ * started by the first class that asks and stopped when the JVM exits. Classes stay apart by using
+ * a topic and a database of their own.
  */
 final class SharedInfrastructure {
 
   /** Small segments and one partition by default: tests write little and the machine is shared. */
-  static final Map<String, String> SMALL_BROKER = Map.of(
-    "num.partitions", "1",
-    "log.segment.bytes", String.valueOf(1024 * 1024),
-    "log.flush.interval.messages", "1000000",
-    "socket.request.max.bytes", String.valueOf(8 * 1024 * 1024));
+  static final Map<String, String> SMALL_BROKER =
+      Map.of(
+          "num.partitions",
+          "1",
+          "log.segment.bytes",
+          String.valueOf(1024 * 1024),
+          "log.flush.interval.messages",
+          "1000000",
+          "socket.request.max.bytes",
+          String.valueOf(8 * 1024 * 1024));
 
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static Path folder;
   private static EmbeddedKafka kafka;
   private static EmbeddedDatabase database;
 
-  private SharedInfrastructure() {
-  }
+  private SharedInfrastructure() {}
 
   static synchronized EmbeddedKafka kafka() {
     if (kafka == null) {
@@ -46,16 +49,21 @@ final class SharedInfrastructure {
     if (database == null) {
       database = EmbeddedDatabase.start(folder());
       EmbeddedDatabase started = database;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          started.close();
-        } catch (IOException e) {
-          // the JVM is exiting anyway
-        }
-      }, "test-postgres-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      started.close();
+                    } catch (IOException e) {
+                      // the JVM is exiting anyway
+                    }
+                  },
+                  "test-postgres-stop"));
     }
     try {
-      return database.createDatabase(prefix + "_" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
+      return database.createDatabase(
+          prefix + "_" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -1,5 +1,8 @@
 package dev.mesh.tracker;
 
+import static dev.mesh.tracker.TrackerUnderTest.BROWSER;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.Addresses;
 import dev.mesh.common.Contract;
 import dev.mesh.common.MeshNode;
@@ -17,22 +20,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-
-import static dev.mesh.tracker.TrackerUnderTest.BROWSER;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The tracker as browsers reach it, through the gateway of another cluster member: the site owner's
- * snippet (pixel, script, beacon) on the gateway's port, the widget's API under /api/tracker, and the
- * live feed over the gateway's event-bus bridge, pushed after the hit.
+ * snippet (pixel, script, beacon) on the gateway's port, the widget's API under /api/tracker, and
+ * the live feed over the gateway's event-bus bridge, pushed after the hit.
  */
 class ThroughTheGatewayTest {
 
@@ -44,14 +43,19 @@ class ThroughTheGatewayTest {
 
   @BeforeAll
   static void start() {
-    // as behind an ingress: the test's X-Forwarded-For plays the ingress's entry, the gateway appends its own
-    tracker = TrackerUnderTest.start(config -> config.with(Setting.TRACKER_PROXY_HOPS, 2), Tracker.verticles());
+    // as behind an ingress: the test's X-Forwarded-For plays the ingress's entry, the gateway
+    // appends its own
+    tracker =
+        TrackerUnderTest.start(
+            config -> config.with(Setting.TRACKER_PROXY_HOPS, 2), Tracker.verticles());
     gateway = tracker.member(Gateway.verticles());
     port = Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
     browser = WebClient.create(gateway.vertx());
     // the gateway learns where the tracker's endpoints are from discovery
-    Poll.until(TrackerUnderTest.WAIT, "the gateway routes to the tracker",
-      () -> get("/api/tracker/projections", null).statusCode() == 200);
+    Poll.until(
+        TrackerUnderTest.WAIT,
+        "the gateway routes to the tracker",
+        () -> get("/api/tracker/projections", null).statusCode() == 200);
   }
 
   @AfterAll
@@ -64,7 +68,8 @@ class ThroughTheGatewayTest {
   void theSiteOwnersSnippetAndTheWidgetsApiWorkOnTheGatewaysPort() {
     String site = "gateway.example";
     String pixel = tracker.config().string(Setting.TRACKER_PIXEL_PATH);
-    HttpResponse<Buffer> gif = get(pixel + "?s=" + site + "&p=/home&_=" + System.nanoTime(), "203.0.113.50");
+    HttpResponse<Buffer> gif =
+        get(pixel + "?s=" + site + "&p=/home&_=" + System.nanoTime(), "203.0.113.50");
     assertThat(gif.statusCode()).isEqualTo(200);
     assertThat(gif.getHeader("Content-Type")).isEqualTo("image/gif");
     assertThat(gif.getHeader("Cache-Control")).contains("no-store");
@@ -76,20 +81,42 @@ class ThroughTheGatewayTest {
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.bodyAsString()).contains("sendBeacon");
 
-    HttpResponse<Buffer> beacon = TestCluster.await(browser.post(port, "127.0.0.1", tracker.config().string(Setting.TRACKER_BEACON_PATH))
-      .putHeader("User-Agent", BROWSER).putHeader("Content-Type", "text/plain;charset=UTF-8")
-      .sendBuffer(Buffer.buffer(new JsonObject().put("site", site).put("name", "subscribe").put("url", "https://gateway.example/home").encode())));
+    HttpResponse<Buffer> beacon =
+        TestCluster.await(
+            browser
+                .post(port, "127.0.0.1", tracker.config().string(Setting.TRACKER_BEACON_PATH))
+                .putHeader("User-Agent", BROWSER)
+                .putHeader("Content-Type", "text/plain;charset=UTF-8")
+                .sendBuffer(
+                    Buffer.buffer(
+                        new JsonObject()
+                            .put("site", site)
+                            .put("name", "subscribe")
+                            .put("url", "https://gateway.example/home")
+                            .encode())));
     assertThat(beacon.statusCode()).isEqualTo(202);
 
-    Poll.until(TrackerUnderTest.WAIT, "the hits counted", () -> {
-      JsonObject summary = get("/api/tracker/sites/" + site + "/summary?range=1h", null).bodyAsJsonObject();
-      return summary.getLong("views") == 2 && summary.getLong("visitors") == 2;
-    });
+    Poll.until(
+        TrackerUnderTest.WAIT,
+        "the hits counted",
+        () -> {
+          JsonObject summary =
+              get("/api/tracker/sites/" + site + "/summary?range=1h", null).bodyAsJsonObject();
+          return summary.getLong("views") == 2 && summary.getLong("visitors") == 2;
+        });
     // the beacon's event may be projected in a later batch than the two views
-    JsonArray events = Poll.until(TrackerUnderTest.WAIT, "the event counted",
-      () -> get("/api/tracker/sites/" + site + "/events?range=1h", null).bodyAsJsonObject().getJsonArray("events"), e -> !e.isEmpty());
+    JsonArray events =
+        Poll.until(
+            TrackerUnderTest.WAIT,
+            "the event counted",
+            () ->
+                get("/api/tracker/sites/" + site + "/events?range=1h", null)
+                    .bodyAsJsonObject()
+                    .getJsonArray("events"),
+            e -> !e.isEmpty());
     assertThat(events).containsExactly(new JsonObject().put("name", "subscribe").put("count", 1));
-    HttpResponse<Buffer> refused = get("/api/tracker/sites/" + site + "/summary?range=forever", null);
+    HttpResponse<Buffer> refused =
+        get("/api/tracker/sites/" + site + "/summary?range=forever", null);
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.bodyAsJsonObject().getString("message")).contains("range");
   }
@@ -100,23 +127,40 @@ class ThroughTheGatewayTest {
     Page page = Page.open();
     page.send(new JsonObject().put("type", "register").put("address", Addresses.TRACKER_LIVE));
     // a first hit makes sure the page is subscribed and every connection on the way is open
-    Poll.until(TrackerUnderTest.WAIT, "the first live message", () -> {
-      tracker.pixel("s=" + site + "&p=/warm-up", "192.0.2.60");
-      return page.received(m -> site.equals(m.getString("site"))) != null;
-    });
+    Poll.until(
+        TrackerUnderTest.WAIT,
+        "the first live message",
+        () -> {
+          tracker.pixel("s=" + site + "&p=/warm-up", "192.0.2.60");
+          return page.received(m -> site.equals(m.getString("site"))) != null;
+        });
 
-    // measured on a site of its own: a site gets at most a message a second, and the warm-up used this one
+    // measured on a site of its own: a site gets at most a message a second, and the warm-up used
+    // this one
     String measured = "live-now.example";
-    assertThat(get(tracker.config().string(Setting.TRACKER_PIXEL_PATH) + "?s=" + measured + "&p=/live&r=https://www.news.example/story",
-      "192.0.2.61").statusCode()).isEqualTo(200);
-    JsonObject message = Poll.until(Duration.ofSeconds(10), "the hit of /live on the feed",
-      () -> page.received(m -> measured.equals(m.getString("site"))), m -> m != null);
-    // how soon is a benchmark's question (timings never go in tests); here: it is pushed, not polled
+    assertThat(
+            get(
+                    tracker.config().string(Setting.TRACKER_PIXEL_PATH)
+                        + "?s="
+                        + measured
+                        + "&p=/live&r=https://www.news.example/story",
+                    "192.0.2.61")
+                .statusCode())
+        .isEqualTo(200);
+    JsonObject message =
+        Poll.until(
+            Duration.ofSeconds(10),
+            "the hit of /live on the feed",
+            () -> page.received(m -> measured.equals(m.getString("site"))),
+            m -> m != null);
+    // how soon is a benchmark's question (timings never go in tests); here: it is pushed, not
+    // polled
 
     assertThat(LIVE.problems(message)).isEmpty();
     assertThat(message.getLong("views")).isEqualTo(1);
     assertThat(message.getJsonObject("pages")).isEqualTo(new JsonObject().put("/live", 1));
-    assertThat(message.getJsonObject("referrers")).isEqualTo(new JsonObject().put("/live", new JsonObject().put("news.example", 1)));
+    assertThat(message.getJsonObject("referrers"))
+        .isEqualTo(new JsonObject().put("/live", new JsonObject().put("news.example", 1)));
     assertThat(message.getLong("visitorsNow")).isEqualTo(1);
     page.close();
   }
@@ -131,26 +175,37 @@ class ThroughTheGatewayTest {
 
   /** A dashboard page's bridge connection (the raw WebSocket transport of SockJS). */
   private static final class Page {
-    /** Held with the socket: vert.x shuts down a client nothing references, its sockets with it (docs/reliability.md, fix 9). */
+    /**
+     * Held with the socket: vert.x shuts down a client nothing references, its sockets with it
+     * (docs/reliability.md, fix 9).
+     */
     private final WebSocketClient client;
+
     private final WebSocket socket;
     private final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
 
     private Page(WebSocketClient client, WebSocket socket) {
       this.client = client;
       this.socket = socket;
-      socket.handler(frame -> {
-        JsonObject message = new JsonObject(frame.toString());
-        if (Addresses.TRACKER_LIVE.equals(message.getString("address"))) {
-          bodies.add(message.getJsonObject("body"));
-        }
-      });
+      socket.handler(
+          frame -> {
+            JsonObject message = new JsonObject(frame.toString());
+            if (Addresses.TRACKER_LIVE.equals(message.getString("address"))) {
+              bodies.add(message.getJsonObject("body"));
+            }
+          });
     }
 
     static Page open() {
       WebSocketClient client = gateway.vertx().createWebSocketClient();
-      return new Page(client, TestCluster.await(client.connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))));
+      return new Page(
+          client,
+          TestCluster.await(
+              client.connect(
+                  new WebSocketConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(port)
+                      .setURI("/eventbus/websocket"))));
     }
 
     void send(JsonObject frame) {

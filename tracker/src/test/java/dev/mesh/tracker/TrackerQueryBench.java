@@ -6,12 +6,6 @@ import dev.mesh.common.testing.Poll;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -29,19 +23,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Latency of the analytics widget's queries through the query API, from Pinot and from the PostgreSQL
- * projections, over the same generated hits: {@code bench/tracker-queries.sh [HITS]} (it builds the
- * classpaths and runs this main). Not a test: timings belong here, written down in docs/benchmarks.md.
- * <p>
- * The hits are written straight to the topic, as the collector would write them (the Hit JSON contract),
- * for speed; both backends consume the same topic. Distributions (seeded, so every run writes the same
- * hits): times uniform over the {@value #DAYS} days before now; {@value #SITES} sites by Zipf (s = 1,
- * the busiest, {@code site0.example}, gets about a third); {@value #PAGES} pages per site by Zipf
- * (s = 1.1); {@value #VISITORS} visitors per site, uniform, hashed per UTC day as the collector hashes
- * them; 60 % direct visits, the rest from {@value #SOURCES} sources by Zipf (s = 1); 5 % of the hits are
- * custom events of five names.
+ * Latency of the analytics widget's queries through the query API, from Pinot and from the
+ * PostgreSQL projections, over the same generated hits: {@code bench/tracker-queries.sh [HITS]} (it
+ * builds the classpaths and runs this main). Not a test: timings belong here, written down in
+ * docs/benchmarks.md.
+ *
+ * <p>The hits are written straight to the topic, as the collector would write them (the Hit JSON
+ * contract), for speed; both backends consume the same topic. Distributions (seeded, so every run
+ * writes the same hits): times uniform over the {@value #DAYS} days before now; {@value #SITES}
+ * sites by Zipf (s = 1, the busiest, {@code site0.example}, gets about a third); {@value #PAGES}
+ * pages per site by Zipf (s = 1.1); {@value #VISITORS} visitors per site, uniform, hashed per UTC
+ * day as the collector hashes them; 60 % direct visits, the rest from {@value #SOURCES} sources by
+ * Zipf (s = 1); 5 % of the hits are custom events of five names.
  */
 public final class TrackerQueryBench {
 
@@ -54,10 +54,10 @@ public final class TrackerQueryBench {
   private static int runs = 100;
   private static final String TABLE = "bench_hits";
   private static final String[] EVENTS = {"signup", "download", "play", "share", "purchase"};
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private TrackerQueryBench() {
-  }
+  private TrackerQueryBench() {}
 
   public static void main(String[] args) throws Exception {
     int hits = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -66,12 +66,16 @@ public final class TrackerQueryBench {
     long started = System.nanoTime();
     PinotCluster pinot = PinotCluster.launch(Path.of("target", "pinot-bench"));
     Runtime.getRuntime().addShutdownHook(new Thread(pinot::close, "pinot-stop"));
-    TrackerUnderTest tracker = TrackerUnderTest.start(config -> config
-      .with(Setting.TRACKER_TOPIC_PARTITIONS, 3)
-      .with(Setting.DATABASE_POOL_SIZE, 8)
-      .with(Setting.PINOT_CONTROLLER_URL, pinot.controllerUrl())
-      .with(Setting.PINOT_BROKER_URL, pinot.brokerUrl())
-      .with(Setting.PINOT_TABLE, TABLE), List.of(HitPublisherVerticle::new));
+    TrackerUnderTest tracker =
+        TrackerUnderTest.start(
+            config ->
+                config
+                    .with(Setting.TRACKER_TOPIC_PARTITIONS, 3)
+                    .with(Setting.DATABASE_POOL_SIZE, 8)
+                    .with(Setting.PINOT_CONTROLLER_URL, pinot.controllerUrl())
+                    .with(Setting.PINOT_BROKER_URL, pinot.brokerUrl())
+                    .with(Setting.PINOT_TABLE, TABLE),
+            List.of(HitPublisherVerticle::new));
     pinot.awaitUp(Duration.ofMinutes(4));
     if (PinotSetup.run(tracker.config(), System.out) != 0) {
       throw new IllegalStateException("pinot-setup failed");
@@ -85,9 +89,11 @@ public final class TrackerQueryBench {
     tracker.deploy(new ProjectionVerticle(), tracker.config());
     int postgresPort = queryApi(tracker, "postgres");
     int pinotPort = queryApi(tracker, "pinot");
-    Poll.until(Duration.ofMinutes(30), "Pinot has all " + hits + " hits", () -> pinotCount(pinot) == hits);
+    Poll.until(
+        Duration.ofMinutes(30), "Pinot has all " + hits + " hits", () -> pinotCount(pinot) == hits);
     say("Pinot has them " + seconds(loading) + " s after the projection and Pinot started reading");
-    Poll.until(Duration.ofMinutes(60), "the projection caught up", () -> caughtUp(tracker, postgresPort));
+    Poll.until(
+        Duration.ofMinutes(60), "the projection caught up", () -> caughtUp(tracker, postgresPort));
     say("PostgreSQL's projection has them " + seconds(loading) + " s after");
 
     String site = "/api/tracker/sites/site0.example";
@@ -100,17 +106,31 @@ public final class TrackerQueryBench {
     queries.put("top pages, 7 d, 100", site + "/pages?range=7d&limit=100");
     queries.put("referrers, 7 d, 100", site + "/referrers?range=7d&limit=100");
     queries.put("summary of one page, 7 d", site + "/summary?range=7d&page=/page/3");
-    System.out.printf("%n%-28s | %-10s | %8s | %8s | %8s%n", "query (site0.example)", "backend", "p50 ms", "p99 ms", "max ms");
+    System.out.printf(
+        "%n%-28s | %-10s | %8s | %8s | %8s%n",
+        "query (site0.example)", "backend", "p50 ms", "p99 ms", "max ms");
     for (Map.Entry<String, String> query : queries.entrySet()) {
       JsonObject fromPostgres = answer(tracker, postgresPort, query.getValue());
       JsonObject fromPinot = answer(tracker, pinotPort, query.getValue());
       if (!fromPostgres.equals(fromPinot)) {
-        say("DIFFERENT answers for " + query.getValue() + ":\n  postgres " + fromPostgres + "\n  pinot    " + fromPinot);
+        say(
+            "DIFFERENT answers for "
+                + query.getValue()
+                + ":\n  postgres "
+                + fromPostgres
+                + "\n  pinot    "
+                + fromPinot);
       }
-      for (Map.Entry<String, Integer> backend : Map.of("PostgreSQL", postgresPort, "Pinot", pinotPort).entrySet()) {
+      for (Map.Entry<String, Integer> backend :
+          Map.of("PostgreSQL", postgresPort, "Pinot", pinotPort).entrySet()) {
         Histogram histogram = measure(tracker, backend.getValue(), query.getValue());
-        System.out.printf("%-28s | %-10s | %8.1f | %8.1f | %8.1f%n", query.getKey(), backend.getKey(),
-          histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+        System.out.printf(
+            "%-28s | %-10s | %8.1f | %8.1f | %8.1f%n",
+            query.getKey(),
+            backend.getKey(),
+            histogram.getValueAtPercentile(50) / 1000.0,
+            histogram.getValueAtPercentile(99) / 1000.0,
+            histogram.getMaxValue() / 1000.0);
       }
     }
     say("done in " + seconds(started) + " s");
@@ -119,7 +139,9 @@ public final class TrackerQueryBench {
     System.exit(0);
   }
 
-  /** A tenth of the runs to warm up, then the runs measured one after the other, in microseconds. */
+  /**
+   * A tenth of the runs to warm up, then the runs measured one after the other, in microseconds.
+   */
   private static Histogram measure(TrackerUnderTest tracker, int port, String path) {
     Histogram histogram = new Histogram(60_000_000L, 3);
     for (int i = 0; i < warmup + runs; i++) {
@@ -127,7 +149,8 @@ public final class TrackerQueryBench {
       HttpResponse<Buffer> response = tracker.get(port, path);
       long micros = (System.nanoTime() - start) / 1000;
       if (response.statusCode() != 200) {
-        throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.bodyAsString());
+        throw new IllegalStateException(
+            path + " answered " + response.statusCode() + ": " + response.bodyAsString());
       }
       if (i >= warmup) {
         histogram.recordValue(micros);
@@ -144,10 +167,19 @@ public final class TrackerQueryBench {
     long span = Duration.ofDays(DAYS).toMillis();
     long first = now.toEpochMilli() - span;
     HexFormat hex = HexFormat.of();
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, "20",
-      ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024), ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-      new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                "20",
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                String.valueOf(256 * 1024),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4"),
+            new StringSerializer(),
+            new StringSerializer())) {
       for (int i = 0; i < hits; i++) {
         String site = "site" + sites.next(random) + ".example";
         long ts = first + (long) (random.nextDouble() * span);
@@ -156,11 +188,20 @@ public final class TrackerQueryBench {
         // a stand-in for the daily-salted hash: the same visitor is another hash on another day
         long hash = new Random(site.hashCode() * 31L + visitor * 1_000_003L + day).nextLong();
         boolean event = random.nextInt(100) < 5;
-        JsonObject hit = new JsonObject().put("v", 1).put("id", UUID.randomUUID().toString()).put("ts", ts)
-          .put("site", site).put("name", event ? EVENTS[random.nextInt(EVENTS.length)] : Collector.PAGEVIEW)
-          .put("page", "/page/" + pages.next(random))
-          .put("referrer", random.nextInt(100) < 60 ? "" : "source" + sources.next(random) + ".example")
-          .put("visitor", hex.toHexDigits(hash)).put("screen", "1920x1080").put("source", "pixel");
+        JsonObject hit =
+            new JsonObject()
+                .put("v", 1)
+                .put("id", UUID.randomUUID().toString())
+                .put("ts", ts)
+                .put("site", site)
+                .put("name", event ? EVENTS[random.nextInt(EVENTS.length)] : Collector.PAGEVIEW)
+                .put("page", "/page/" + pages.next(random))
+                .put(
+                    "referrer",
+                    random.nextInt(100) < 60 ? "" : "source" + sources.next(random) + ".example")
+                .put("visitor", hex.toHexDigits(hash))
+                .put("screen", "1920x1080")
+                .put("source", "pixel");
         producer.send(new ProducerRecord<>(topic, site, hit.encode()));
       }
     }
@@ -195,30 +236,45 @@ public final class TrackerQueryBench {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    MeshConfig config = tracker.config().with(Setting.TRACKER_QUERY_BACKEND, backend).with(Setting.TRACKER_QUERY_PORT, port);
+    MeshConfig config =
+        tracker
+            .config()
+            .with(Setting.TRACKER_QUERY_BACKEND, backend)
+            .with(Setting.TRACKER_QUERY_PORT, port);
     tracker.deploy(new TrackerQueryVerticle(), config);
     return port;
   }
 
   private static boolean caughtUp(TrackerUnderTest tracker, int port) {
     JsonObject status = answer(tracker, port, "/api/tracker/projections");
-    return status.getJsonArray("versions").stream().map(JsonObject.class::cast).allMatch(v -> Boolean.TRUE.equals(v.getBoolean("caughtUp")));
+    return status.getJsonArray("versions").stream()
+        .map(JsonObject.class::cast)
+        .allMatch(v -> Boolean.TRUE.equals(v.getBoolean("caughtUp")));
   }
 
   private static JsonObject answer(TrackerUnderTest tracker, int port, String path) {
     HttpResponse<Buffer> response = tracker.get(port, path);
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.bodyAsString());
+      throw new IllegalStateException(
+          path + " answered " + response.statusCode() + ": " + response.bodyAsString());
     }
     return response.bodyAsJsonObject();
   }
 
   private static long pinotCount(PinotCluster pinot) {
     try {
-      String body = HTTP.send(HttpRequest.newBuilder(URI.create(pinot.brokerUrl() + "/query/sql"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sql", "SELECT COUNT(*) FROM " + TABLE).encode())).build(),
-        BodyHandlers.ofString()).body();
+      String body =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(pinot.brokerUrl() + "/query/sql"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              new JsonObject()
+                                  .put("sql", "SELECT COUNT(*) FROM " + TABLE)
+                                  .encode()))
+                      .build(),
+                  BodyHandlers.ofString())
+              .body();
       JsonObject table = new JsonObject(body).getJsonObject("resultTable");
       return table == null ? -1 : table.getJsonArray("rows").getJsonArray(0).getLong(0);
     } catch (IOException e) {

@@ -15,23 +15,25 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The example widgets built into the widget-host (by the npm build in this module) under
- * {@code mesh-examples/} on the classpath: a folder when run from the build, a jar entry in the
- * packaged service. Read once, with the same rules as a widgets folder.
+ * The example widgets built into the widget-host (by the npm build in this module) under {@code
+ * mesh-examples/} on the classpath: a folder when run from the build, a jar entry in the packaged
+ * service. Read once, with the same rules as a widgets folder.
  */
 final class Examples {
 
   static final String RESOURCE = "mesh-examples";
   private static final System.Logger LOG = System.getLogger(Examples.class.getName());
 
-  private Examples() {
-  }
+  private Examples() {}
 
   static List<HostedWidget> read(String publicUrl) {
     Path root = root();
     List<HostedWidget> widgets = new ArrayList<>();
     if (root == null) {
-      LOG.log(System.Logger.Level.WARNING, "This build has no example widgets (no {0} on the classpath)", RESOURCE);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "This build has no example widgets (no {0} on the classpath)",
+          RESOURCE);
       return widgets;
     }
     try (Stream<Path> children = Files.list(root)) {
@@ -42,7 +44,8 @@ final class Examples {
           widgets.add(result.widget());
         } else {
           // the build checks the examples, so this is a broken build, not an author's typo
-          LOG.log(System.Logger.Level.ERROR, "Example widget {0} skipped: {1}", name, result.skipped());
+          LOG.log(
+              System.Logger.Level.ERROR, "Example widget {0} skipped: {1}", name, result.skipped());
         }
       }
     } catch (IOException e) {
@@ -69,7 +72,11 @@ final class Examples {
       }
       return jar.getPath(RESOURCE);
     } catch (URISyntaxException | IOException e) {
-      LOG.log(System.Logger.Level.ERROR, "Cannot open the example widgets at {0}: {1}", url, e.getMessage());
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "Cannot open the example widgets at {0}: {1}",
+          url,
+          e.getMessage());
       return null;
     }
   }

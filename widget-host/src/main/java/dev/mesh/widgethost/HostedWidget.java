@@ -1,7 +1,6 @@
 package dev.mesh.widgethost;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Map;
 
 /**
@@ -11,14 +10,19 @@ import java.util.Map;
  *
  * @param folder where it was read from, for log lines and the host's status page
  */
-record HostedWidget(String id, String folder, String fingerprint, JsonObject manifest, Map<String, WidgetFile> files) {
+record HostedWidget(
+    String id,
+    String folder,
+    String fingerprint,
+    JsonObject manifest,
+    Map<String, WidgetFile> files) {
 
   JsonObject describe() {
     return new JsonObject()
-      .put("id", id)
-      .put("folder", folder)
-      .put("fingerprint", fingerprint)
-      .put("files", files.size())
-      .put("manifest", manifest.copy());
+        .put("id", id)
+        .put("folder", folder)
+        .put("fingerprint", fingerprint)
+        .put("files", files.size())
+        .put("manifest", manifest.copy());
   }
 }

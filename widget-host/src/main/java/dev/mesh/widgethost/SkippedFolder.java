@@ -2,7 +2,10 @@ package dev.mesh.widgethost;
 
 import io.vertx.core.json.JsonObject;
 
-/** A folder that is not served, with the file at fault and what is wrong, as an author needs to read it. */
+/**
+ * A folder that is not served, with the file at fault and what is wrong, as an author needs to read
+ * it.
+ */
 record SkippedFolder(String folder, String file, String problem) {
 
   JsonObject describe() {

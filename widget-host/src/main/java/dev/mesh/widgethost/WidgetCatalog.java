@@ -5,7 +5,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +19,16 @@ final class WidgetCatalog implements Shareable {
   static final String CHANGED = "mesh.widget-host.catalog-changed";
   private static final String LOCAL_MAP = "mesh.widget-host";
 
-  private record Snapshot(Map<String, HostedWidget> widgets, List<SkippedFolder> skipped) {
-  }
+  private record Snapshot(Map<String, HostedWidget> widgets, List<SkippedFolder> skipped) {}
 
   private volatile Snapshot current = new Snapshot(Map.of(), List.of());
 
   static WidgetCatalog of(Vertx vertx) {
-    return (WidgetCatalog) vertx.sharedData().getLocalMap(LOCAL_MAP).computeIfAbsent("catalog", key -> new WidgetCatalog());
+    return (WidgetCatalog)
+        vertx
+            .sharedData()
+            .getLocalMap(LOCAL_MAP)
+            .computeIfAbsent("catalog", key -> new WidgetCatalog());
   }
 
   HostedWidget get(String id) {
@@ -46,8 +48,8 @@ final class WidgetCatalog implements Shareable {
     Snapshot snapshot = current;
     JsonArray widgets = new JsonArray();
     snapshot.widgets.values().stream()
-      .sorted(java.util.Comparator.comparing(HostedWidget::id))
-      .forEach(w -> widgets.add(w.describe()));
+        .sorted(java.util.Comparator.comparing(HostedWidget::id))
+        .forEach(w -> widgets.add(w.describe()));
     JsonArray skipped = new JsonArray();
     snapshot.skipped.forEach(s -> skipped.add(s.describe()));
     return new JsonObject().put("widgets", widgets).put("skipped", skipped);

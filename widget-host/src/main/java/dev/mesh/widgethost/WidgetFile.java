@@ -1,7 +1,6 @@
 package dev.mesh.widgethost;
 
 import io.vertx.core.buffer.Buffer;
-
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 
@@ -14,8 +13,12 @@ record WidgetFile(Path path, long size, String etag, String contentType, Buffer 
 
   static WidgetFile of(Path path, long size, String sha256, byte[] bytes) {
     boolean onDisk = path.getFileSystem() == FileSystems.getDefault();
-    return new WidgetFile(path, size, "\"" + sha256.substring(0, 32) + "\"", ContentTypes.of(path.getFileName().toString()),
-      onDisk ? null : Buffer.buffer(bytes));
+    return new WidgetFile(
+        path,
+        size,
+        "\"" + sha256.substring(0, 32) + "\"",
+        ContentTypes.of(path.getFileName().toString()),
+        onDisk ? null : Buffer.buffer(bytes));
   }
 
   boolean inMemory() {

@@ -5,7 +5,6 @@ import dev.mesh.common.UrlPaths;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,8 @@ import java.util.stream.Stream;
 /**
  * Reading one widget folder: a {@code manifest.json}, the ES module it names and whatever else the
  * widget needs (CSS, data, images). Blocking file work, run on a worker.
- * <p>
- * Only regular files are served: hidden files (a leading dot anywhere in the path) and symbolic
+ *
+ * <p>Only regular files are served: hidden files (a leading dot anywhere in the path) and symbolic
  * links are left out, so a link can never expose a file from outside the folder.
  */
 final class WidgetFolder {
@@ -39,31 +38,42 @@ final class WidgetFolder {
   private static final int MAX_DEPTH = 16;
   private static final Contract MANIFEST_CONTRACT = Contract.load(Contract.WIDGET_MANIFEST);
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-  private static final Pattern ABSOLUTE = Pattern.compile("^(https?://|/).*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ABSOLUTE =
+      Pattern.compile("^(https?://|/).*", Pattern.CASE_INSENSITIVE);
   private static final String[] URL_FIELDS = {"module", "css", "icon"};
 
-  private WidgetFolder() {
-  }
+  private WidgetFolder() {}
 
   /** What a folder yields: a widget to serve, or the reason it is skipped. */
-  record Result(HostedWidget widget, SkippedFolder skipped) {
-  }
+  record Result(HostedWidget widget, SkippedFolder skipped) {}
 
   /**
    * A cheap summary of the folder (each file's path, size and modification time) that changes
-   * whenever a file is added, removed or rewritten, so a scan reads and hashes only changed folders.
+   * whenever a file is added, removed or rewritten, so a scan reads and hashes only changed
+   * folders.
    */
   static List<String> signature(Path folder) {
     List<String> entries = new ArrayList<>();
     try (Stream<Path> files = Files.walk(folder, MAX_DEPTH)) {
-      files.filter(file -> servable(folder, file)).limit(MAX_FILES + 1L).forEach(file -> {
-        try {
-          BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          entries.add(relative(folder, file) + '|' + attributes.size() + '|' + attributes.lastModifiedTime().toMillis());
-        } catch (IOException e) {
-          entries.add(relative(folder, file) + "|gone");
-        }
-      });
+      files
+          .filter(file -> servable(folder, file))
+          .limit(MAX_FILES + 1L)
+          .forEach(
+              file -> {
+                try {
+                  BasicFileAttributes attributes =
+                      Files.readAttributes(
+                          file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                  entries.add(
+                      relative(folder, file)
+                          + '|'
+                          + attributes.size()
+                          + '|'
+                          + attributes.lastModifiedTime().toMillis());
+                } catch (IOException e) {
+                  entries.add(relative(folder, file) + "|gone");
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       entries.add("|unreadable|" + e.getMessage());
     }
@@ -72,8 +82,9 @@ final class WidgetFolder {
   }
 
   /**
-   * Reads the folder into a widget whose manifest URLs point at {@code publicUrl/<id>/<fingerprint>/}.
-   * The id defaults to the folder's name, so a copied template needs no edit to be told apart.
+   * Reads the folder into a widget whose manifest URLs point at {@code
+   * publicUrl/<id>/<fingerprint>/}. The id defaults to the folder's name, so a copied template
+   * needs no edit to be told apart.
    */
   static Result read(Path folder, String label, String publicUrl) {
     Contents contents;
@@ -98,8 +109,12 @@ final class WidgetFolder {
     String folderName = folder.getFileName() == null ? "" : folder.getFileName().toString();
     if (!manifest.containsKey("id")) {
       if (!ID.matcher(folderName).matches()) {
-        return skipped(label, manifestFile, "has no id, and the folder's name '" + folderName
-          + "' cannot be one: name the folder with letters, digits, '.', '_' or '-', or set an id");
+        return skipped(
+            label,
+            manifestFile,
+            "has no id, and the folder's name '"
+                + folderName
+                + "' cannot be one: name the folder with letters, digits, '.', '_' or '-', or set an id");
       }
       manifest.put("id", folderName);
     }
@@ -120,11 +135,15 @@ final class WidgetFolder {
       if (files.containsKey(path)) {
         registered.put(field, base + UrlPaths.encodePath(path));
       } else if (!"icon".equals(field)) {
-        return skipped(label, manifestFile, "/" + field + ": '" + value + "' is not a file in the widget's folder");
+        return skipped(
+            label,
+            manifestFile,
+            "/" + field + ": '" + value + "' is not a file in the widget's folder");
       }
       // an icon that is no file is text, e.g. an emoji
     }
-    return new Result(new HostedWidget(id, label, fingerprint, registered, Map.copyOf(files)), null);
+    return new Result(
+        new HostedWidget(id, label, fingerprint, registered, Map.copyOf(files)), null);
   }
 
   private static Result skipped(String folder, String file, String problem) {
@@ -135,8 +154,7 @@ final class WidgetFolder {
    * A folder's servable files, each read once to hash it, and the manifest's bytes from that same
    * read (null when there is none), so the manifest used is the one the fingerprint covers.
    */
-  private record Contents(Map<String, WidgetFile> files, byte[] manifest) {
-  }
+  private record Contents(Map<String, WidgetFile> files, byte[] manifest) {}
 
   private static Contents contents(Path folder) throws IOException {
     byte[] manifest = null;

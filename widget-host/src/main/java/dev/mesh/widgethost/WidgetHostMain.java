@@ -6,18 +6,20 @@ import dev.mesh.common.Setting;
 import dev.mesh.widgethost.sidecar.Sidecar;
 
 /**
- * The widget-host alone, as it runs in its own Kubernetes Deployment ({@code serve}: a cluster member
- * serving widget folders) or beside a team's own widget server ({@code sidecar}: registers that
- * server's widgets over REST, outside the cluster).
+ * The widget-host alone, as it runs in its own Kubernetes Deployment ({@code serve}: a cluster
+ * member serving widget folders) or beside a team's own widget server ({@code sidecar}: registers
+ * that server's widgets over REST, outside the cluster).
  */
 public final class WidgetHostMain {
 
   private static final System.Logger LOG = System.getLogger(WidgetHostMain.class.getName());
 
-  enum Mode { SERVE, SIDECAR }
-
-  private WidgetHostMain() {
+  enum Mode {
+    SERVE,
+    SIDECAR
   }
+
+  private WidgetHostMain() {}
 
   public static void main(String[] args) {
     ServiceMain.configureLogging();

@@ -20,11 +20,19 @@ public final class WidgetHostVerticle extends MeshVerticle {
   protected Future<?> startService() {
     WidgetCatalog catalog = WidgetCatalog.of(vertx);
     Router router = router(64 * 1024, Health.of(vertx));
-    router.get("/api/host/widgets").handler(ctx -> ctx.response()
-      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-      .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-      .end(catalog.describe().encode()));
-    router.route(WidgetFiles.PREFIX + "*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(new WidgetFiles(catalog));
+    router
+        .get("/api/host/widgets")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .end(catalog.describe().encode()));
+    router
+        .route(WidgetFiles.PREFIX + "*")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(new WidgetFiles(catalog));
     return serve(router, Setting.WIDGET_HOST_PORT, SERVICE_NAME);
   }
 }

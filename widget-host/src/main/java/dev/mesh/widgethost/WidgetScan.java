@@ -24,8 +24,7 @@ final class WidgetScan {
 
   private static final System.Logger LOG = System.getLogger(WidgetScan.class.getName());
 
-  private record Seen(List<String> signature, WidgetFolder.Result result) {
-  }
+  private record Seen(List<String> signature, WidgetFolder.Result result) {}
 
   private final List<HostedWidget> fixed;
   private final Path root;
@@ -45,8 +44,7 @@ final class WidgetScan {
   }
 
   /** What a scan found: the widgets by id and the folders skipped, or null when nothing changed. */
-  record Found(Map<String, HostedWidget> widgets, List<SkippedFolder> skipped) {
-  }
+  record Found(Map<String, HostedWidget> widgets, List<SkippedFolder> skipped) {}
 
   /**
    * Looks at the folder once. The first scan reads everything at once (nothing is being copied at
@@ -77,7 +75,11 @@ final class WidgetScan {
       if (!present.contains(name)) {
         WidgetFolder.Result gone = seen.remove(name).result;
         if (gone.widget() != null) {
-          LOG.log(System.Logger.Level.INFO, "Widget {0} removed: its folder {1} is gone", gone.widget().id(), label(name));
+          LOG.log(
+              System.Logger.Level.INFO,
+              "Widget {0} removed: its folder {1} is gone",
+              gone.widget().id(),
+              label(name));
         }
         changed = true;
       }
@@ -86,7 +88,10 @@ final class WidgetScan {
     return changed ? combine() : null;
   }
 
-  /** Every widget by id; where two folders claim one id, the first (examples, then by folder name) keeps it. */
+  /**
+   * Every widget by id; where two folders claim one id, the first (examples, then by folder name)
+   * keeps it.
+   */
   private Found combine() {
     Map<String, HostedWidget> widgets = new LinkedHashMap<>();
     List<SkippedFolder> skipped = new ArrayList<>();
@@ -96,8 +101,14 @@ final class WidgetScan {
       if (widget == null) {
         skipped.add(folder.result.skipped());
       } else if (widgets.containsKey(widget.id())) {
-        skipped.add(new SkippedFolder(widget.folder(), widget.folder() + "/" + WidgetFolder.MANIFEST,
-          "the id '" + widget.id() + "' is already served from " + widgets.get(widget.id()).folder()));
+        skipped.add(
+            new SkippedFolder(
+                widget.folder(),
+                widget.folder() + "/" + WidgetFolder.MANIFEST,
+                "the id '"
+                    + widget.id()
+                    + "' is already served from "
+                    + widgets.get(widget.id()).folder()));
       } else {
         widgets.put(widget.id(), widget);
       }
@@ -112,19 +123,27 @@ final class WidgetScan {
     }
     if (!Files.isDirectory(root)) {
       if (!rootMissingNoted) {
-        LOG.log(System.Logger.Level.INFO, "No widgets folder at {0} yet; widgets appear as soon as it is created", root.toAbsolutePath());
+        LOG.log(
+            System.Logger.Level.INFO,
+            "No widgets folder at {0} yet; widgets appear as soon as it is created",
+            root.toAbsolutePath());
         rootMissingNoted = true;
       }
       return names;
     }
     rootMissingNoted = false;
     try (Stream<Path> children = Files.list(root)) {
-      children.filter(child -> Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS))
-        .map(child -> child.getFileName().toString())
-        .filter(name -> !name.startsWith("."))
-        .forEach(names::add);
+      children
+          .filter(child -> Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS))
+          .map(child -> child.getFileName().toString())
+          .filter(name -> !name.startsWith("."))
+          .forEach(names::add);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "Cannot list the widgets folder {0}: {1}", root, e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Cannot list the widgets folder {0}: {1}",
+          root,
+          e.getMessage());
     }
     return names;
   }
@@ -136,11 +155,21 @@ final class WidgetScan {
   private static void note(String name, WidgetFolder.Result before, WidgetFolder.Result now) {
     if (now.widget() != null) {
       HostedWidget widget = now.widget();
-      LOG.log(System.Logger.Level.INFO, "Widget {0} {1} from {2} (version {3}, fingerprint {4}, {5} files)", widget.id(),
-        before == null || before.widget() == null ? "served" : "changed", widget.folder(),
-        widget.manifest().getString("version"), widget.fingerprint(), widget.files().size());
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Widget {0} {1} from {2} (version {3}, fingerprint {4}, {5} files)",
+          widget.id(),
+          before == null || before.widget() == null ? "served" : "changed",
+          widget.folder(),
+          widget.manifest().getString("version"),
+          widget.fingerprint(),
+          widget.files().size());
     } else if (before == null || !Objects.equals(before.skipped(), now.skipped())) {
-      LOG.log(System.Logger.Level.WARNING, "Widget folder {0} skipped: {1}", now.skipped().folder(), now.skipped());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Widget folder {0} skipped: {1}",
+          now.skipped().folder(),
+          now.skipped());
     }
   }
 }

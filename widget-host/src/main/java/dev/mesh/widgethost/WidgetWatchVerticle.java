@@ -3,7 +3,6 @@ package dev.mesh.widgethost;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
 import io.vertx.core.Future;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,20 +25,26 @@ public final class WidgetWatchVerticle extends MeshVerticle {
     boolean examples = settings.flag(Setting.WIDGET_EXAMPLES);
     String folder = settings.string(Setting.WIDGETS_DIR);
     String publicUrl = settings.string(Setting.WIDGETS_PUBLIC_URL);
-    return vertx.executeBlocking(() -> {
-        List<HostedWidget> fixed = examples ? Examples.read(publicUrl) : List.of();
-        scan = new WidgetScan(fixed, folder.isEmpty() ? null : Path.of(folder), publicUrl);
-        return scan.scan(true);
-      })
-      .onSuccess(this::publish)
-      .onSuccess(found -> scheduleNextScan());
+    return vertx
+        .executeBlocking(
+            () -> {
+              List<HostedWidget> fixed = examples ? Examples.read(publicUrl) : List.of();
+              scan = new WidgetScan(fixed, folder.isEmpty() ? null : Path.of(folder), publicUrl);
+              return scan.scan(true);
+            })
+        .onSuccess(this::publish)
+        .onSuccess(found -> scheduleNextScan());
   }
 
   private void scheduleNextScan() {
     if (!stopped) {
-      vertx.setTimer(period, id -> vertx.executeBlocking(() -> scan.scan(false))
-        .onSuccess(this::publish)
-        .onComplete(done -> scheduleNextScan()));
+      vertx.setTimer(
+          period,
+          id ->
+              vertx
+                  .executeBlocking(() -> scan.scan(false))
+                  .onSuccess(this::publish)
+                  .onComplete(done -> scheduleNextScan()));
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.mesh.widgethost;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -18,12 +20,6 @@ import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -37,21 +33,25 @@ import java.time.Duration;
 import java.time.Month;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example widgets in a real Chromium, served by a real widget-host (examples on, plus a copy of
- * docs/widget-template in its widgets folder). Each test loads the modules named by the manifests the
- * host publishes into a bare page on the host's origin, and checks what a person and the other widgets
- * see. Expected figures are computed here from the data file the table ships, never written down.
+ * docs/widget-template in its widgets folder). Each test loads the modules named by the manifests
+ * the host publishes into a bare page on the host's origin, and checks what a person and the other
+ * widgets see. Expected figures are computed here from the data file the table ships, never written
+ * down.
  */
 class ExampleWidgetsBrowserTest {
 
@@ -64,7 +64,8 @@ class ExampleWidgetsBrowserTest {
    * The test page: records every mesh:publish that reaches the document, and notes the window's own
    * properties before any widget loads, so that whatever a widget leaks onto window shows up.
    */
-  private static final String PAGE = """
+  private static final String PAGE =
+      """
     <!doctype html>
     <html lang="en"><head><meta charset="utf-8"><title>Example widgets</title>
     <script>
@@ -84,8 +85,7 @@ class ExampleWidgetsBrowserTest {
     </body></html>
     """;
 
-  @TempDir
-  static Path widgetsDir;
+  @TempDir static Path widgetsDir;
 
   private static TestCluster cluster;
   private static Chromium chromium;
@@ -97,7 +97,8 @@ class ExampleWidgetsBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // the template, copied as the guide tells an author to: a folder named after the widget, no edits
+    // the template, copied as the guide tells an author to: a folder named after the widget, no
+    // edits
     Path hello = Files.createDirectories(widgetsDir.resolve("hello-widget"));
     try (var files = Files.list(templateFolder())) {
       for (Path file : files.toList()) {
@@ -105,14 +106,33 @@ class ExampleWidgetsBrowserTest {
       }
     }
     cluster = new TestCluster();
-    MeshNode node = cluster.start(cluster.config()
-      .with(Setting.WIDGET_EXAMPLES, true)
-      .with(Setting.WIDGETS_DIR, widgetsDir.toString()), WidgetHost.verticles());
+    MeshNode node =
+        cluster.start(
+            cluster
+                .config()
+                .with(Setting.WIDGET_EXAMPLES, true)
+                .with(Setting.WIDGETS_DIR, widgetsDir.toString()),
+            WidgetHost.verticles());
     base = "http://127.0.0.1:" + Endpoints.httpPort(node, WidgetHostVerticle.SERVICE_NAME);
-    manifests = Poll.until(WAIT, "the examples and the template served by the widget-host", ExampleWidgetsBrowserTest::served,
-      m -> m.keySet().containsAll(List.of("sales-table", "sales-chart", "sales-kpis", "site-traffic", "top-pages", "hello-widget")));
-    try (InputStream in = ExampleWidgetsBrowserTest.class.getClassLoader()
-      .getResourceAsStream("mesh-examples/sales-table/sales.json")) {
+    manifests =
+        Poll.until(
+            WAIT,
+            "the examples and the template served by the widget-host",
+            ExampleWidgetsBrowserTest::served,
+            m ->
+                m.keySet()
+                    .containsAll(
+                        List.of(
+                            "sales-table",
+                            "sales-chart",
+                            "sales-kpis",
+                            "site-traffic",
+                            "top-pages",
+                            "hello-widget")));
+    try (InputStream in =
+        ExampleWidgetsBrowserTest.class
+            .getClassLoader()
+            .getResourceAsStream("mesh-examples/sales-table/sales.json")) {
       assertThat(in).as("sales.json in the built examples").isNotNull();
       data = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -140,32 +160,40 @@ class ExampleWidgetsBrowserTest {
   void theHostServesEveryExampleWithVersionedUrlsAndOneSchemaPerTopic() throws Exception {
     JsonObject listing = getJson("/api/host/widgets");
     assertThat(listing.getJsonArray("skipped")).as("skipped folders").isEmpty();
-    for (String id : List.of("sales-table", "sales-chart", "sales-kpis", "site-traffic", "top-pages")) {
+    for (String id :
+        List.of("sales-table", "sales-chart", "sales-kpis", "site-traffic", "top-pages")) {
       JsonObject manifest = manifests.get(id);
       String module = manifest.getString("module");
       assertThat(module).as(id + " module URL").matches("/w/" + id + "/[^/]+/" + id + "\\.js");
-      assertThat(manifest.getString("icon")).as(id + " icon URL").matches("/w/" + id + "/[^/]+/icon\\.svg");
+      assertThat(manifest.getString("icon"))
+          .as(id + " icon URL")
+          .matches("/w/" + id + "/[^/]+/icon\\.svg");
       HttpResponse<String> js = get(module);
       assertThat(js.statusCode()).isEqualTo(200);
       // browsers run a module script only when it is served as JavaScript; that the bundle imports
       // nothing it cannot resolve is shown by the tests below, which load it
       assertThat(js.headers().firstValue("content-type")).get().asString().contains("javascript");
     }
-    // the listeners declare the emitter's payload schema: a listener built against another would drop events
+    // the listeners declare the emitter's payload schema: a listener built against another would
+    // drop events
     for (String listener : List.of("sales-chart", "sales-kpis")) {
       JsonObject listens = manifests.get(listener).getJsonArray("listens").getJsonObject(0);
       assertThat(listens.getString("topic")).isEqualTo("row-selected");
-      assertThat(listens.getJsonObject("schema")).as(listener + " schema").isEqualTo(rowSelectedSchema());
+      assertThat(listens.getJsonObject("schema"))
+          .as(listener + " schema")
+          .isEqualTo(rowSelectedSchema());
     }
-    // the analytics widgets (tested with the tracker, in its module) emit and listen to one page-selected
+    // the analytics widgets (tested with the tracker, in its module) emit and listen to one
+    // page-selected
     JsonObject pageSelected = manifests.get("top-pages").getJsonArray("emits").getJsonObject(0);
     assertThat(pageSelected.getString("topic")).isEqualTo("page-selected");
     for (String id : List.of("site-traffic", "top-pages")) {
       JsonObject manifest = manifests.get(id);
       assertThat(manifest.getString("domain")).isEqualTo("web-analytics");
       for (String side : List.of("emits", "listens")) {
-        assertThat(manifest.getJsonArray(side).getJsonObject(0).getJsonObject("schema")).as(id + " " + side)
-          .isEqualTo(pageSelected.getJsonObject("schema"));
+        assertThat(manifest.getJsonArray(side).getJsonObject(0).getJsonObject("schema"))
+            .as(id + " " + side)
+            .isEqualTo(pageSelected.getJsonObject("schema"));
       }
     }
   }
@@ -177,10 +205,15 @@ class ExampleWidgetsBrowserTest {
 
     Locator rows = page.locator(TABLE + " tbody tr");
     assertThat(rows.allTextContents()).hasSize(regions().size());
-    assertThat(page.locator(TABLE + " tbody tr td:first-child").allTextContents()).containsExactlyElementsOf(regions());
+    assertThat(page.locator(TABLE + " tbody tr td:first-child").allTextContents())
+        .containsExactlyElementsOf(regions());
     // the full amount of each row's total, from the data file
-    List<String> totals = page.locator(TABLE + " tbody tr td.total").all().stream().map(td -> td.getAttribute("title")).toList();
-    assertThat(totals).containsExactlyElementsOf(regions().stream().map(r -> euros(total(r))).toList());
+    List<String> totals =
+        page.locator(TABLE + " tbody tr td.total").all().stream()
+            .map(td -> td.getAttribute("title"))
+            .toList();
+    assertThat(totals)
+        .containsExactlyElementsOf(regions().stream().map(r -> euros(total(r))).toList());
     assertThat(page.locator(TABLE + " tbody tr[aria-selected='true']").count()).isZero();
     assertThat(page.locator(TABLE).getAttribute("data-region")).isNull();
     chromium.assertNoProblems(page);
@@ -204,9 +237,12 @@ class ExampleWidgetsBrowserTest {
     assertConforms(event.getJsonObject("payload"));
 
     assertThat(page.locator(TABLE + " tbody tr[aria-selected='true']").allTextContents())
-      .singleElement().asString().startsWith(region);
+        .singleElement()
+        .asString()
+        .startsWith(region);
     assertThat(page.locator(TABLE).getAttribute("data-region")).isEqualTo(region);
-    assertThat(page.evaluate("() => document.querySelector('" + TABLE + "').region")).isEqualTo(region);
+    assertThat(page.evaluate("() => document.querySelector('" + TABLE + "').region"))
+        .isEqualTo(region);
     chromium.assertNoProblems(page);
   }
 
@@ -223,23 +259,30 @@ class ExampleWidgetsBrowserTest {
     assertThat(published(0)).as("moving the focus selects nothing").isEmpty();
 
     page.keyboard().press("Enter");
-    assertThat(published(1).getJsonObject(0).getJsonObject("payload")).isEqualTo(expectedPayload(regions().get(2)));
+    assertThat(published(1).getJsonObject(0).getJsonObject("payload"))
+        .isEqualTo(expectedPayload(regions().get(2)));
 
     page.keyboard().press("End");
     page.keyboard().press("Space");
     String last = regions().get(regions().size() - 1);
-    assertThat(published(2).getJsonObject(1).getJsonObject("payload")).isEqualTo(expectedPayload(last));
+    assertThat(published(2).getJsonObject(1).getJsonObject("payload"))
+        .isEqualTo(expectedPayload(last));
     assertThat(page.locator(TABLE + " tbody tr[aria-selected='true']").allTextContents())
-      .singleElement().asString().startsWith(last);
+        .singleElement()
+        .asString()
+        .startsWith(last);
     // Space selected and did not scroll: still one tab stop, on the selected row
-    assertThat(page.locator(TABLE + " tbody tr[tabindex='0']").getAttribute("data-region")).isEqualTo(last);
+    assertThat(page.locator(TABLE + " tbody tr[tabindex='0']").getAttribute("data-region"))
+        .isEqualTo(last);
     chromium.assertNoProblems(page);
   }
 
   @Test
   void aFailedDataFetchIsExplainedInsideTheTable() {
     page = chromium.newPage(contextOptions());
-    page.route("**/sales.json", route -> route.fulfill(new Route.FulfillOptions().setStatus(503).setBody("down")));
+    page.route(
+        "**/sales.json",
+        route -> route.fulfill(new Route.FulfillOptions().setStatus(503).setBody("down")));
     load(page, "<mesh-sales-table></mesh-sales-table>", "sales-table");
     waitForAttribute(TABLE, "data-state", "error");
 
@@ -263,17 +306,22 @@ class ExampleWidgetsBrowserTest {
     deliver(CHART, "row-selected", expectedPayload(first));
     waitForAttribute(CHART, "data-region", first);
     assertThat(empty.isVisible()).isFalse();
-    assertThat(page.locator(CHART + " figcaption").textContent()).contains(first).contains(euros(total(first)));
+    assertThat(page.locator(CHART + " figcaption").textContent())
+        .contains(first)
+        .contains(euros(total(first)));
     String drawnFirst = canvasPixels();
     assertThat(drawnFirst).as("bars drawn").isNotEqualTo(blankCanvasPixels());
 
     String second = regions().get(4);
     deliver(CHART, "row-selected", expectedPayload(second));
     waitForAttribute(CHART, "data-region", second);
-    assertThat(page.locator(CHART + " figcaption").textContent()).contains(second).doesNotContain(first);
+    assertThat(page.locator(CHART + " figcaption").textContent())
+        .contains(second)
+        .doesNotContain(first);
     String drawnSecond = canvasPixels();
     assertThat(drawnSecond).as("pixels after the second selection").isNotEqualTo(drawnFirst);
-    assertThat(page.evaluate("() => document.querySelector('" + CHART + "').region")).isEqualTo(second);
+    assertThat(page.evaluate("() => document.querySelector('" + CHART + "').region"))
+        .isEqualTo(second);
     chromium.assertNoProblems(page);
   }
 
@@ -291,7 +339,8 @@ class ExampleWidgetsBrowserTest {
     deliver(CHART, "row-selected", other.copy().put("region", 42));
     deliver(CHART, "row-selected", other.copy().put("sales", new JsonArray().add(1).add(2)));
     deliver(CHART, "row-selected", other.copy().put("unit", "euros"));
-    page.evaluate("tag => document.querySelector(tag).dispatchEvent(new CustomEvent('mesh:event'))", CHART);
+    page.evaluate(
+        "tag => document.querySelector(tag).dispatchEvent(new CustomEvent('mesh:event'))", CHART);
     // dispatchEvent runs the listener at once, so each has been handled (and ignored) by now
     assertThat(page.locator(CHART).getAttribute("data-region")).isEqualTo(region);
     assertThat(page.locator(CHART + " figcaption").textContent()).contains(region);
@@ -318,12 +367,18 @@ class ExampleWidgetsBrowserTest {
     page.evaluate("tag => { document.querySelector(tag).style.width = '320px'; }", CHART);
     Poll.until(WAIT, "the canvas to shrink with its container", this::canvasWidth, w -> w < 320);
 
-    // removed (a frame closed): the chart is destroyed, and Chart.js gives the canvas back as it found it
-    page.evaluate("tag => { window.keptChart = document.querySelector(tag); keptChart.remove(); }", CHART);
+    // removed (a frame closed): the chart is destroyed, and Chart.js gives the canvas back as it
+    // found it
+    page.evaluate(
+        "tag => { window.keptChart = document.querySelector(tag); keptChart.remove(); }", CHART);
     assertThat(canvasState()).as("canvas after removal").isEqualTo("300x150 ''");
     // put back (a frame moved to another stack): it draws its region again
     page.evaluate("() => document.body.append(keptChart)");
-    Poll.until(WAIT, "the chart put back to draw again", this::canvasState, state -> !state.equals("300x150 ''"));
+    Poll.until(
+        WAIT,
+        "the chart put back to draw again",
+        this::canvasState,
+        state -> !state.equals("300x150 ''"));
     assertThat(canvasPixels()).isNotEqualTo(blankCanvasPixels());
     chromium.assertNoProblems(page);
   }
@@ -331,7 +386,8 @@ class ExampleWidgetsBrowserTest {
   @Test
   void theLitWidgetShowsTheKeyFiguresOfTheRegionInItsLocale() {
     page = open("<mesh-sales-kpis locale=\"en-US\"></mesh-sales-kpis>", "sales-kpis");
-    assertThat(page.locator(KPIS + " .empty").textContent()).contains("Select a region in the sales table");
+    assertThat(page.locator(KPIS + " .empty").textContent())
+        .contains("Select a region in the sales table");
 
     String region = regions().get(1);
     deliver(KPIS, "row-selected", expectedPayload(region));
@@ -339,30 +395,38 @@ class ExampleWidgetsBrowserTest {
     List<Long> sales = sales(region);
     int best = bestMonth(sales);
     assertThat(kpi("total")).isEqualTo(euros(total(region)));
-    assertThat(kpi("best-month")).isEqualTo(Month.of(best + 1).getDisplayName(TextStyle.FULL, Locale.US));
-    assertThat(page.locator(KPIS + " [data-kpi='best-month'] .note").textContent()).isEqualTo(euros(sales.get(best)));
-    assertThat(kpi("half-year")).endsWith(String.format(Locale.US, "%+.1f%%", halfYearChange(sales) * 100));
+    assertThat(kpi("best-month"))
+        .isEqualTo(Month.of(best + 1).getDisplayName(TextStyle.FULL, Locale.US));
+    assertThat(page.locator(KPIS + " [data-kpi='best-month'] .note").textContent())
+        .isEqualTo(euros(sales.get(best)));
+    assertThat(kpi("half-year"))
+        .endsWith(String.format(Locale.US, "%+.1f%%", halfYearChange(sales) * 100));
 
     // the manifest's `locale` attribute, changed on the live element
     page.evaluate("tag => document.querySelector(tag).setAttribute('locale', 'de-DE')", KPIS);
     String german = String.format(Locale.GERMANY, "%,d", total(region)) + "\u00a0€";
     Poll.until(WAIT, "the total in German notation", () -> kpi("total"), german::equals);
-    assertThat(kpi("best-month")).isEqualTo(Month.of(best + 1).getDisplayName(TextStyle.FULL, Locale.GERMAN));
+    assertThat(kpi("best-month"))
+        .isEqualTo(Month.of(best + 1).getDisplayName(TextStyle.FULL, Locale.GERMAN));
     chromium.assertNoProblems(page);
   }
 
   @Test
   void aTableClickMovesTheChartAndTheKeyFiguresThroughTheDashboardsForwarding() {
-    // what the dashboard does, in small: each mesh:publish goes, as mesh:event, to every element whose
+    // what the dashboard does, in small: each mesh:publish goes, as mesh:event, to every element
+    // whose
     // manifest listens to the topic (the routes come from the manifests the host serves)
     Map<String, List<String>> routes = new LinkedHashMap<>();
     for (JsonObject manifest : manifests.values()) {
       JsonArray listens = manifest.getJsonArray("listens", new JsonArray());
       for (int i = 0; i < listens.size(); i++) {
-        routes.computeIfAbsent(listens.getJsonObject(i).getString("topic"), t -> new ArrayList<>()).add(manifest.getString("tag"));
+        routes
+            .computeIfAbsent(listens.getJsonObject(i).getString("topic"), t -> new ArrayList<>())
+            .add(manifest.getString("tag"));
       }
     }
-    String forward = """
+    String forward =
+        """
       <script>
         const routes = %s;
         document.addEventListener('mesh:publish', (e) => {
@@ -373,9 +437,16 @@ class ExampleWidgetsBrowserTest {
             }
           }
         });
-      </script>""".formatted(new JsonObject(new LinkedHashMap<>(routes)).encode());
-    page = open("<mesh-sales-table locale=\"en-US\"></mesh-sales-table><mesh-sales-chart locale=\"en-US\"></mesh-sales-chart>"
-      + "<mesh-sales-kpis locale=\"en-US\"></mesh-sales-kpis>" + forward, "sales-table", "sales-chart", "sales-kpis");
+      </script>"""
+            .formatted(new JsonObject(new LinkedHashMap<>(routes)).encode());
+    page =
+        open(
+            "<mesh-sales-table locale=\"en-US\"></mesh-sales-table><mesh-sales-chart locale=\"en-US\"></mesh-sales-chart>"
+                + "<mesh-sales-kpis locale=\"en-US\"></mesh-sales-kpis>"
+                + forward,
+            "sales-table",
+            "sales-chart",
+            "sales-kpis");
     waitForAttribute(TABLE, "data-state", "ready");
 
     String region = regions().get(5);
@@ -393,13 +464,25 @@ class ExampleWidgetsBrowserTest {
     assertThat(kpi("total")).isEqualTo(euros(total(next)));
     assertThat(canvasPixels()).isNotEqualTo(drawn);
     // for a person to look at (not compared with anything)
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "example-widgets.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "example-widgets.png"))
+            .setFullPage(true));
 
-    // nothing of the widgets on window; Lit itself keeps its version lists there (to spot duplicate copies)
+    // nothing of the widgets on window; Lit itself keeps its version lists there (to spot duplicate
+    // copies)
     // and a WeakMap for decorator metadata, shared by every copy of Lit on the page by design
-    List<?> leaked = (List<?>) page.evaluate("() => Object.getOwnPropertyNames(window).filter((n) => !windowBefore.includes(n))");
-    assertThat(leaked.stream().map(String::valueOf).toList()).as("new properties of window")
-      .isSubsetOf("litHtmlVersions", "litElementVersions", "reactiveElementVersions", "litPropertyMetadata");
+    List<?> leaked =
+        (List<?>)
+            page.evaluate(
+                "() => Object.getOwnPropertyNames(window).filter((n) => !windowBefore.includes(n))");
+    assertThat(leaked.stream().map(String::valueOf).toList())
+        .as("new properties of window")
+        .isSubsetOf(
+            "litHtmlVersions",
+            "litElementVersions",
+            "reactiveElementVersions",
+            "litPropertyMetadata");
     chromium.assertNoProblems(page);
   }
 
@@ -414,7 +497,8 @@ class ExampleWidgetsBrowserTest {
 
     page.locator(tag + " button").click();
     JsonObject event = published(1).getJsonObject(0);
-    assertThat(event.getString("topic")).isEqualTo(manifest.getJsonArray("emits").getJsonObject(0).getString("topic"));
+    assertThat(event.getString("topic"))
+        .isEqualTo(manifest.getJsonArray("emits").getJsonObject(0).getString("topic"));
     assertThat(event.getJsonObject("payload")).isEqualTo(new JsonObject().put("name", "world"));
 
     deliver(tag, "row-selected", expectedPayload(regions().get(3)));
@@ -428,7 +512,10 @@ class ExampleWidgetsBrowserTest {
 
   private static Browser.NewContextOptions contextOptions() {
     // reduced motion: the chart draws without animation, so its pixels can be compared at once
-    return new Browser.NewContextOptions().setLocale("en-US").setReducedMotion(ReducedMotion.REDUCE).setViewportSize(1100, 800);
+    return new Browser.NewContextOptions()
+        .setLocale("en-US")
+        .setReducedMotion(ReducedMotion.REDUCE)
+        .setViewportSize(1100, 800);
   }
 
   private Page open(String body, String... widgetIds) {
@@ -437,38 +524,65 @@ class ExampleWidgetsBrowserTest {
     return p;
   }
 
-  /** Serves the page from the widget-host's origin (as the gateway will), with the modules its manifests name. */
+  /**
+   * Serves the page from the widget-host's origin (as the gateway will), with the modules its
+   * manifests name.
+   */
   private void load(Page p, String body, String... widgetIds) {
-    String modules = Arrays.stream(widgetIds)
-      .map(id -> "<script type=\"module\" src=\"" + manifests.get(id).getString("module") + "\"></script>")
-      .collect(Collectors.joining("\n"));
+    String modules =
+        Arrays.stream(widgetIds)
+            .map(
+                id ->
+                    "<script type=\"module\" src=\""
+                        + manifests.get(id).getString("module")
+                        + "\"></script>")
+            .collect(Collectors.joining("\n"));
     String html = PAGE.formatted(modules, body);
     String url = base + "/test/page.html";
-    p.route(url, route -> route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("text/html; charset=utf-8").setBody(html)));
+    p.route(
+        url,
+        route ->
+            route.fulfill(
+                new Route.FulfillOptions()
+                    .setStatus(200)
+                    .setContentType("text/html; charset=utf-8")
+                    .setBody(html)));
     p.navigate(url);
-    List<String> tags = Arrays.stream(widgetIds).map(id -> manifests.get(id).getString("tag")).toList();
+    List<String> tags =
+        Arrays.stream(widgetIds).map(id -> manifests.get(id).getString("tag")).toList();
     p.waitForFunction("tags => tags.every((t) => customElements.get(t))", tags);
   }
 
   private void waitForAttribute(String tag, String attribute, String value) {
-    Poll.until(WAIT, tag + " " + attribute + "=" + value,
-      () -> page.locator(tag).getAttribute(attribute), value::equals);
+    Poll.until(
+        WAIT,
+        tag + " " + attribute + "=" + value,
+        () -> page.locator(tag).getAttribute(attribute),
+        value::equals);
   }
 
   /** What the dashboard does for a listening widget: a mesh:event on the element. */
   private void deliver(String tag, String topic, JsonObject payload) {
-    page.evaluate("([tag, topic, json]) => document.querySelector(tag).dispatchEvent(new CustomEvent('mesh:event',"
-      + " {detail: {topic, payload: JSON.parse(json), source: 'test'}}))", List.of(tag, topic, String.valueOf(payload == null ? "null" : payload.encode())));
+    page.evaluate(
+        "([tag, topic, json]) => document.querySelector(tag).dispatchEvent(new CustomEvent('mesh:event',"
+            + " {detail: {topic, payload: JSON.parse(json), source: 'test'}}))",
+        List.of(tag, topic, String.valueOf(payload == null ? "null" : payload.encode())));
   }
 
   /** The events published so far, once there are exactly {@code count}. */
   private JsonArray published(int count) {
-    return Poll.until(WAIT, count + " mesh:publish events", () -> new JsonArray((String) page.evaluate("() => JSON.stringify(published)")),
-      a -> a.size() == count);
+    return Poll.until(
+        WAIT,
+        count + " mesh:publish events",
+        () -> new JsonArray((String) page.evaluate("() => JSON.stringify(published)")),
+        a -> a.size() == count);
   }
 
   private String focusedRow() {
-    return (String) page.evaluate("tag => document.querySelector(tag).shadowRoot.activeElement?.dataset.region ?? null", TABLE);
+    return (String)
+        page.evaluate(
+            "tag => document.querySelector(tag).shadowRoot.activeElement?.dataset.region ?? null",
+            TABLE);
   }
 
   private String kpi(String name) {
@@ -476,33 +590,51 @@ class ExampleWidgetsBrowserTest {
   }
 
   private String canvasPixels() {
-    return (String) page.evaluate("tag => document.querySelector(tag).shadowRoot.querySelector('canvas').toDataURL()", CHART);
+    return (String)
+        page.evaluate(
+            "tag => document.querySelector(tag).shadowRoot.querySelector('canvas').toDataURL()",
+            CHART);
   }
 
   private String blankCanvasPixels() {
-    return (String) page.evaluate("tag => { const c = document.querySelector(tag).shadowRoot.querySelector('canvas');"
-      + " const blank = document.createElement('canvas'); blank.width = c.width; blank.height = c.height; return blank.toDataURL(); }", CHART);
+    return (String)
+        page.evaluate(
+            "tag => { const c = document.querySelector(tag).shadowRoot.querySelector('canvas');"
+                + " const blank = document.createElement('canvas'); blank.width = c.width; blank.height = c.height; return blank.toDataURL(); }",
+            CHART);
   }
 
   /** The canvas's bitmap size and inline width: HTML's defaults on a canvas no chart holds. */
   private String canvasState() {
-    return (String) page.evaluate("() => { const c = keptChart.shadowRoot.querySelector('canvas');"
-      + " return c.width + 'x' + c.height + \" '\" + c.style.width + \"'\"; }");
+    return (String)
+        page.evaluate(
+            "() => { const c = keptChart.shadowRoot.querySelector('canvas');"
+                + " return c.width + 'x' + c.height + \" '\" + c.style.width + \"'\"; }");
   }
 
   private double canvasWidth() {
-    return ((Number) page.evaluate("tag => document.querySelector(tag).shadowRoot.querySelector('canvas').getBoundingClientRect().width", CHART)).doubleValue();
+    return ((Number)
+            page.evaluate(
+                "tag => document.querySelector(tag).shadowRoot.querySelector('canvas').getBoundingClientRect().width",
+                CHART))
+        .doubleValue();
   }
 
   // --- expectations, from the data file
 
   private static List<String> regions() {
-    return data.getJsonArray("regions").stream().map(r -> ((JsonObject) r).getString("region")).toList();
+    return data.getJsonArray("regions").stream()
+        .map(r -> ((JsonObject) r).getString("region"))
+        .toList();
   }
 
   private static List<Long> sales(String region) {
-    JsonObject r = data.getJsonArray("regions").stream().map(JsonObject.class::cast)
-      .filter(o -> o.getString("region").equals(region)).findFirst().orElseThrow();
+    JsonObject r =
+        data.getJsonArray("regions").stream()
+            .map(JsonObject.class::cast)
+            .filter(o -> o.getString("region").equals(region))
+            .findFirst()
+            .orElseThrow();
     return r.getJsonArray("sales").stream().map(v -> ((Number) v).longValue()).toList();
   }
 
@@ -511,7 +643,9 @@ class ExampleWidgetsBrowserTest {
   }
 
   private static int bestMonth(List<Long> sales) {
-    return IntStream.range(0, sales.size()).reduce((a, b) -> sales.get(b) > sales.get(a) ? b : a).orElseThrow();
+    return IntStream.range(0, sales.size())
+        .reduce((a, b) -> sales.get(b) > sales.get(a) ? b : a)
+        .orElseThrow();
   }
 
   private static double halfYearChange(List<Long> sales) {
@@ -527,30 +661,41 @@ class ExampleWidgetsBrowserTest {
 
   private static JsonObject expectedPayload(String region) {
     return new JsonObject()
-      .put("region", region)
-      .put("unit", data.getString("unit"))
-      .put("months", data.getJsonArray("months").copy())
-      .put("sales", new JsonArray(new ArrayList<>(sales(region))))
-      .put("total", total(region));
+        .put("region", region)
+        .put("unit", data.getString("unit"))
+        .put("months", data.getJsonArray("months").copy())
+        .put("sales", new JsonArray(new ArrayList<>(sales(region))))
+        .put("total", total(region));
   }
 
   private static JsonObject rowSelectedSchema() {
-    return manifests.get("sales-table").getJsonArray("emits").getJsonObject(0).getJsonObject("schema");
+    return manifests
+        .get("sales-table")
+        .getJsonArray("emits")
+        .getJsonObject(0)
+        .getJsonObject("schema");
   }
 
   private static void assertConforms(JsonObject payload) {
-    OutputUnit result = Validator.create(JsonSchema.of(rowSelectedSchema()),
-      new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://mesh.dev/")).validate(payload);
-    assertThat(result.getValid()).as("payload valid against the manifest's schema: " + result.getErrors()).isTrue();
+    OutputUnit result =
+        Validator.create(
+                JsonSchema.of(rowSelectedSchema()),
+                new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://mesh.dev/"))
+            .validate(payload);
+    assertThat(result.getValid())
+        .as("payload valid against the manifest's schema: " + result.getErrors())
+        .isTrue();
   }
 
   // --- the host's HTTP API
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-      HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonObject getJson(String path) throws IOException, InterruptedException {

@@ -3,7 +3,6 @@ package dev.mesh.common.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -13,9 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * Records every JSON message published to an event-bus address (e.g. the registry's change feed), as a
- * subscriber on a member would see them. Subscribe early (in {@code @BeforeAll}): other members learn
- * of a new subscription asynchronously.
+ * Records every JSON message published to an event-bus address (e.g. the registry's change feed),
+ * as a subscriber on a member would see them. Subscribe early (in {@code @BeforeAll}): other
+ * members learn of a new subscription asynchronously.
  */
 public final class BusRecorder implements AutoCloseable {
 
@@ -28,14 +27,22 @@ public final class BusRecorder implements AutoCloseable {
 
   private BusRecorder(Vertx vertx, String address) {
     this.address = address;
-    this.consumer = vertx.eventBus().consumer(address, message -> {
-      Object body = message.body();
-      if (body instanceof JsonObject json && SYNC.equals(json.getString("type"))) {
-        syncMarkers.add(json.getString("id"));
-      } else {
-        messages.add(body instanceof JsonObject json ? json.copy() : new JsonObject().put("nonJsonBody", String.valueOf(body)));
-      }
-    });
+    this.consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                address,
+                message -> {
+                  Object body = message.body();
+                  if (body instanceof JsonObject json && SYNC.equals(json.getString("type"))) {
+                    syncMarkers.add(json.getString("id"));
+                  } else {
+                    messages.add(
+                        body instanceof JsonObject json
+                            ? json.copy()
+                            : new JsonObject().put("nonJsonBody", String.valueOf(body)));
+                  }
+                });
   }
 
   /** Subscribes and returns once the subscription is registered in the cluster. */
@@ -47,16 +54,22 @@ public final class BusRecorder implements AutoCloseable {
 
   /**
    * Waits until messages published on another member reach this recorder: that member learns of the
-   * subscription asynchronously, and would otherwise skip it for a moment. Publishes marker messages
-   * ({@code {"type": "recorder-sync"}}, never recorded) from {@code publisher} until one arrives. Other
-   * subscribers of the address see the markers: use it before the system under test produces messages.
+   * subscription asynchronously, and would otherwise skip it for a moment. Publishes marker
+   * messages ({@code {"type": "recorder-sync"}}, never recorded) from {@code publisher} until one
+   * arrives. Other subscribers of the address see the markers: use it before the system under test
+   * produces messages.
    */
   public BusRecorder syncWith(Vertx publisher) {
     String marker = UUID.randomUUID().toString();
-    Poll.until(Duration.ofSeconds(10), "a message published on another member reaches the recorder on " + address, () -> {
-      publisher.eventBus().publish(address, new JsonObject().put("type", SYNC).put("id", marker));
-      return syncMarkers.contains(marker);
-    });
+    Poll.until(
+        Duration.ofSeconds(10),
+        "a message published on another member reaches the recorder on " + address,
+        () -> {
+          publisher
+              .eventBus()
+              .publish(address, new JsonObject().put("type", SYNC).put("id", marker));
+          return syncMarkers.contains(marker);
+        });
     return this;
   }
 
@@ -71,8 +84,11 @@ public final class BusRecorder implements AutoCloseable {
 
   /** Waits for the first message matching {@code filter} (possibly one already received). */
   public JsonObject await(Duration timeout, String what, Predicate<JsonObject> filter) {
-    return Poll.until(timeout, what + " on " + address + " (received: " + summary() + ")",
-      () -> messages.stream().filter(filter).findFirst().orElse(null), m -> m != null);
+    return Poll.until(
+        timeout,
+        what + " on " + address + " (received: " + summary() + ")",
+        () -> messages.stream().filter(filter).findFirst().orElse(null),
+        m -> m != null);
   }
 
   /** Forgets what was received so far. */
@@ -81,7 +97,10 @@ public final class BusRecorder implements AutoCloseable {
   }
 
   private String summary() {
-    return messages.stream().map(m -> m.getString("type") + ":" + m.getString("id")).toList().toString();
+    return messages.stream()
+        .map(m -> m.getString("type") + ":" + m.getString("id"))
+        .toList()
+        .toString();
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.mesh.common.testing;
 
 import dev.mesh.common.MeshConfig;
 import io.vertx.core.json.JsonObject;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,9 +19,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A cluster member in a JVM of its own ({@link ChildMemberMain}), configured through MESH_* environment
- * variables like a deployed service, so that a test can kill it with SIGKILL and watch the cluster notice.
- * Its output (logs included) is copied to the test's output with a {@code [child]} prefix.
+ * A cluster member in a JVM of its own ({@link ChildMemberMain}), configured through MESH_*
+ * environment variables like a deployed service, so that a test can kill it with SIGKILL and watch
+ * the cluster notice. Its output (logs included) is copied to the test's output with a {@code
+ * [child]} prefix.
  */
 public final class ChildMember implements AutoCloseable {
 
@@ -34,23 +34,31 @@ public final class ChildMember implements AutoCloseable {
   private final String nodeId;
 
   private ChildMember(MeshConfig config, Duration startTimeout) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-Dhazelcast.phone.home.enabled=false"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dhazelcast.phone.home.enabled=false"));
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {
       command.add("-Djava.util.logging.config.file=" + logging);
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildMemberMain.class.getName()));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), ChildMemberMain.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("MESH_"));
-    config.toJson().forEach(e -> {
-      if (e.getValue() != null) {
-        env.put(e.getKey(), String.valueOf(e.getValue()));
-      }
-    });
+    config
+        .toJson()
+        .forEach(
+            e -> {
+              if (e.getValue() != null) {
+                env.put(e.getKey(), String.valueOf(e.getValue()));
+              }
+            });
     this.process = builder.start();
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread pump = new Thread(this::pump, "child-member-" + process.pid());
@@ -70,7 +78,9 @@ public final class ChildMember implements AutoCloseable {
     this.nodeId = ready.substring("READY ".length()).trim();
   }
 
-  /** Starts a member in a new JVM with the settings of {@code config} and waits until it has joined. */
+  /**
+   * Starts a member in a new JVM with the settings of {@code config} and waits until it has joined.
+   */
   public static ChildMember start(MeshConfig config) {
     try {
       return new ChildMember(config, Duration.ofSeconds(90));
@@ -142,7 +152,8 @@ public final class ChildMember implements AutoCloseable {
       throw new IllegalStateException("Interrupted", e);
     }
     if (line == null) {
-      throw new IllegalStateException("The child member did not answer within " + timeout.toSeconds() + " s");
+      throw new IllegalStateException(
+          "The child member did not answer within " + timeout.toSeconds() + " s");
     }
     if (line == END) {
       protocol.add(END);
@@ -153,7 +164,9 @@ public final class ChildMember implements AutoCloseable {
 
   private String exitCode() {
     try {
-      return process.waitFor(5, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
+      return process.waitFor(5, TimeUnit.SECONDS)
+          ? String.valueOf(process.exitValue())
+          : "still running";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "unknown";
@@ -161,7 +174,9 @@ public final class ChildMember implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         System.out.println("[child " + process.pid() + "] " + line);

@@ -6,7 +6,6 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.ConsoleMessage;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +15,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The machine's own Chromium (Debian's {@code chromium}) driven by Playwright, for one test class: never
- * a browser that Playwright would download. Each {@link #newPage()} is a page in a fresh context (no
- * cookies or storage shared between tests) whose console errors and uncaught exceptions are recorded,
- * so that a test can say "and nothing went wrong in the page" with {@link #assertNoProblems(Page)}.
- * Start it once per class (2 cores: one browser at a time) and close it after the class.
+ * The machine's own Chromium (Debian's {@code chromium}) driven by Playwright, for one test class:
+ * never a browser that Playwright would download. Each {@link #newPage()} is a page in a fresh
+ * context (no cookies or storage shared between tests) whose console errors and uncaught exceptions
+ * are recorded, so that a test can say "and nothing went wrong in the page" with {@link
+ * #assertNoProblems(Page)}. Start it once per class (2 cores: one browser at a time) and close it
+ * after the class.
  */
 public final class Chromium implements AutoCloseable {
 
-  /** The system property surefire sets to the executable (the parent pom's {@code chromium.path}). */
+  /**
+   * The system property surefire sets to the executable (the parent pom's {@code chromium.path}).
+   */
   public static final String EXECUTABLE_PROPERTY = "mesh.test.chromium";
 
-  private static final List<String> ARGS = List.of(
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run");
+  private static final List<String> ARGS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run");
 
   private final Playwright playwright;
   private final Browser browser;
@@ -44,17 +52,26 @@ public final class Chromium implements AutoCloseable {
   public static Chromium launch() {
     Path executable = Path.of(System.getProperty(EXECUTABLE_PROPERTY, "/usr/bin/chromium"));
     if (!Files.isExecutable(executable)) {
-      throw new IllegalStateException("No Chromium at " + executable + " (install Debian's chromium package, or set -D"
-        + EXECUTABLE_PROPERTY + ")");
+      throw new IllegalStateException(
+          "No Chromium at "
+              + executable
+              + " (install Debian's chromium package, or set -D"
+              + EXECUTABLE_PROPERTY
+              + ")");
     }
     // the variable also stops the driver from fetching browsers when run outside surefire (an IDE)
-    Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-      .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    Playwright playwright =
+        Playwright.create(
+            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     try {
-      Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(executable)
-        .setHeadless(true)
-        .setArgs(ARGS));
+      Browser browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(executable)
+                      .setHeadless(true)
+                      .setArgs(ARGS));
       return new Chromium(playwright, browser);
     } catch (RuntimeException e) {
       playwright.close();
@@ -77,11 +94,12 @@ public final class Chromium implements AutoCloseable {
     Page page = context.newPage();
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     problems.put(page, seen);
-    page.onConsoleMessage(message -> {
-      if ("error".equals(message.type())) {
-        seen.add("console error: " + message.text() + where(message));
-      }
-    });
+    page.onConsoleMessage(
+        message -> {
+          if ("error".equals(message.type())) {
+            seen.add("console error: " + message.text() + where(message));
+          }
+        });
     page.onPageError(error -> seen.add("page error: " + error));
     page.onClose(p -> problems.remove(p));
     return page;
@@ -102,7 +120,8 @@ public final class Chromium implements AutoCloseable {
   public void assertNoProblems(Page page) {
     List<String> seen = problems(page);
     if (!seen.isEmpty()) {
-      throw new AssertionError("The page at " + page.url() + " reported:\n  " + String.join("\n  ", seen));
+      throw new AssertionError(
+          "The page at " + page.url() + " reported:\n  " + String.join("\n  ", seen));
     }
   }
 

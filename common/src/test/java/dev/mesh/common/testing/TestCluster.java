@@ -5,7 +5,6 @@ import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Real Hazelcast members on loopback for one test class: a cluster name and port range of its own,
- * so test runs (and a Mesh running on the same laptop) never join each other. Close it after the class.
+ * so test runs (and a Mesh running on the same laptop) never join each other. Close it after the
+ * class.
  */
 public final class TestCluster implements AutoCloseable {
 
@@ -26,17 +26,18 @@ public final class TestCluster implements AutoCloseable {
     // below Linux's ephemeral range (32768+), where free HTTP and event-bus ports are drawn from:
     // a member probing its join range must never reach another kind of server
     int port = 20000 + ThreadLocalRandom.current().nextInt(0, 120) * 100;
-    this.base = MeshConfig.defaults()
-      .with(Setting.CLUSTER_NAME, "mesh-test-" + UUID.randomUUID())
-      .with(Setting.CLUSTER_PORT, port)
-      .with(Setting.CLUSTER_MEMBERS, "127.0.0.1")
-      .with(Setting.CLUSTER_MEMBER_TIMEOUT_SECONDS, 3)
-      .with(Setting.BIND_HOST, "127.0.0.1")
-      .with(Setting.GATEWAY_PORT, 0)
-      .with(Setting.REGISTRY_PORT, 0)
-      .with(Setting.TRACKER_PORT, 0)
-      .with(Setting.WIDGET_HOST_PORT, 0)
-      .with(Setting.REGISTRY_SWEEP_MILLIS, 250);
+    this.base =
+        MeshConfig.defaults()
+            .with(Setting.CLUSTER_NAME, "mesh-test-" + UUID.randomUUID())
+            .with(Setting.CLUSTER_PORT, port)
+            .with(Setting.CLUSTER_MEMBERS, "127.0.0.1")
+            .with(Setting.CLUSTER_MEMBER_TIMEOUT_SECONDS, 3)
+            .with(Setting.BIND_HOST, "127.0.0.1")
+            .with(Setting.GATEWAY_PORT, 0)
+            .with(Setting.REGISTRY_PORT, 0)
+            .with(Setting.TRACKER_PORT, 0)
+            .with(Setting.WIDGET_HOST_PORT, 0)
+            .with(Setting.REGISTRY_SWEEP_MILLIS, 250);
   }
 
   /** The configuration every member of this cluster starts from. */

@@ -10,37 +10,45 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.impl.SockJSSocketBase;
-
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A page's socket as the bridge sees it, counting the refusals vert.x's bridge makes on its own. A frame
- * that is no bridge message at all (not JSON, no type, no address, an unknown type) is answered
- * {@code {"type":"err","body":...}} by the bridge before any {@code BridgeEvent}, so the hook never sees
- * it: its answer, on the way out through this socket, is where it can be counted.
- * <p>
- * Relies on vertx-web's impl package (as of 5.0.7): the bridge casts its sockets to {@link SockJSSocketBase}
- * when one goes idle, and the answers are recognised by vert.x's exact text. Should either change,
- * {@code BridgeAttackTest.framesThatAreNoBridgeMessagesAreAnsweredWithAnErrorAndCounted} fails.
+ * A page's socket as the bridge sees it, counting the refusals vert.x's bridge makes on its own. A
+ * frame that is no bridge message at all (not JSON, no type, no address, an unknown type) is
+ * answered {@code {"type":"err","body":...}} by the bridge before any {@code BridgeEvent}, so the
+ * hook never sees it: its answer, on the way out through this socket, is where it can be counted.
+ *
+ * <p>Relies on vertx-web's impl package (as of 5.0.7): the bridge casts its sockets to {@link
+ * SockJSSocketBase} when one goes idle, and the answers are recognised by vert.x's exact text.
+ * Should either change, {@code
+ * BridgeAttackTest.framesThatAreNoBridgeMessagesAreAnsweredWithAnErrorAndCounted} fails.
  */
 final class CountingSocket extends SockJSSocketBase {
 
-  /** The bridge's answers to frames it refuses before any hook, as it encodes them, by reason counted. */
-  private static final Map<String, String> ANSWERS = Map.of(
-    answer("invalid_json"), "not-json",
-    answer("missing_type"), "no-type",
-    answer("missing_address"), "no-address",
-    answer("invalid_type"), "unknown-type");
-  private static final int LONGEST_ANSWER = ANSWERS.keySet().stream().mapToInt(String::length).max().orElseThrow();
+  /**
+   * The bridge's answers to frames it refuses before any hook, as it encodes them, by reason
+   * counted.
+   */
+  private static final Map<String, String> ANSWERS =
+      Map.of(
+          answer("invalid_json"), "not-json",
+          answer("missing_type"), "no-type",
+          answer("missing_address"), "no-address",
+          answer("invalid_type"), "unknown-type");
+
+  private static final int LONGEST_ANSWER =
+      ANSWERS.keySet().stream().mapToInt(String::length).max().orElseThrow();
 
   private final SockJSSocket socket;
   private final Consumer<String> refused;
 
   CountingSocket(Vertx vertx, SockJSSocket socket, Consumer<String> refused) {
-    // no event-bus write handler of its own: the page's socket has one if SockJS was asked for it; the same
+    // no event-bus write handler of its own: the page's socket has one if SockJS was asked for it;
+    // the same
     // routing context, from which the base answers routingContext(), webSession() and webUser()
-    super(vertx, socket.routingContext(), new SockJSHandlerOptions().setRegisterWriteHandler(false));
+    super(
+        vertx, socket.routingContext(), new SockJSHandlerOptions().setRegisterWriteHandler(false));
     this.socket = socket;
     this.refused = refused;
   }

@@ -19,7 +19,6 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
-
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -31,86 +30,125 @@ import java.util.regex.Pattern;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus}, deny by default.
- * <p>
- * Every socket gets a scope of its own from the server. The page names its addresses
- * {@code session.<topic>}; the bridge rewrites them to {@code mesh.session.<scope>.<topic>} on the
- * way in and back on the way out, so a page can neither name nor reach another page's addresses,
- * whatever it sends. Besides its own scope a socket may only listen to the feeds a service exposes
- * (outbound only), and call page services ({@code mesh.api.*}, request/reply only, its scope stamped
- * in a header). Every event a page publishes is also published, with its scope, on
- * {@link #SESSION_EVENTS}, so server-side verticles can react and answer on the scope's addresses.
- * Origins are checked, addresses, handlers and messages bounded, and every refusal counted: the hook's own,
- * those vert.x's bridge makes before the hook ({@link CountingSocket}) and those of the WebSocket limits.
- * <p>
- * A page listening to a feed is registered on this gateway's relay of it ({@code mesh.bridge.feed.<feed>}),
- * which one cluster-wide consumer per feed fills with local-only publishes. Were every socket a consumer
- * of the feed itself, each of them would be a registration in the cluster's subscription map, which
- * every publisher reads on every message: 10 000 listening pages made each change feed message fetch
- * and serialise 10 000 entries (docs/benchmarks.md, bridge fan-out).
+ *
+ * <p>Every socket gets a scope of its own from the server. The page names its addresses {@code
+ * session.<topic>}; the bridge rewrites them to {@code mesh.session.<scope>.<topic>} on the way in
+ * and back on the way out, so a page can neither name nor reach another page's addresses, whatever
+ * it sends. Besides its own scope a socket may only listen to the feeds a service exposes (outbound
+ * only), and call page services ({@code mesh.api.*}, request/reply only, its scope stamped in a
+ * header). Every event a page publishes is also published, with its scope, on {@link
+ * #SESSION_EVENTS}, so server-side verticles can react and answer on the scope's addresses. Origins
+ * are checked, addresses, handlers and messages bounded, and every refusal counted: the hook's own,
+ * those vert.x's bridge makes before the hook ({@link CountingSocket}) and those of the WebSocket
+ * limits.
+ *
+ * <p>A page listening to a feed is registered on this gateway's relay of it ({@code
+ * mesh.bridge.feed.<feed>}), which one cluster-wide consumer per feed fills with local-only
+ * publishes. Were every socket a consumer of the feed itself, each of them would be a registration
+ * in the cluster's subscription map, which every publisher reads on every message: 10 000 listening
+ * pages made each change feed message fetch and serialise 10 000 entries (docs/benchmarks.md,
+ * bridge fan-out).
  */
 public final class SessionBridge implements Handler<BridgeEvent> {
 
   public static final String PATH = "/eventbus";
+
   /** Where server-side verticles hear page events: {@code {scope, topic, payload}}. */
   public static final String SESSION_EVENTS = "mesh.session.events";
+
   static final String CLIENT_PREFIX = "session.";
   static final String SERVER_PREFIX = "mesh.session.";
   static final int MAX_MESSAGE_CHARS = 64 * 1024;
   static final int MAX_HANDLERS_PER_SOCKET = 64;
   static final int MAX_ADDRESS_LENGTH = 200;
-  /** SockJS bridge clients draw UUIDs; vert.x refuses longer reply addresses, we refuse (and count) them first. */
+
+  /**
+   * SockJS bridge clients draw UUIDs; vert.x refuses longer reply addresses, we refuse (and count)
+   * them first.
+   */
   static final int MAX_REPLY_ADDRESS_LENGTH = 36;
+
   private static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9._:-]{0,127}$");
-  private static final String SCOPED = "mesh\\.session\\.[0-9a-f-]{36}\\.[a-z0-9][a-z0-9._:-]{0,127}";
+  private static final String SCOPED =
+      "mesh\\.session\\.[0-9a-f-]{36}\\.[a-z0-9][a-z0-9._:-]{0,127}";
   static final String FEED_RELAY_PREFIX = "mesh.bridge.feed.";
-  private static final Pattern SERVICE = Pattern.compile("^" + Pattern.quote(Addresses.PAGE_SERVICES_PREFIX) + "[a-z0-9][a-z0-9._:-]{0,127}$");
+  private static final Pattern SERVICE =
+      Pattern.compile(
+          "^" + Pattern.quote(Addresses.PAGE_SERVICES_PREFIX) + "[a-z0-9][a-z0-9._:-]{0,127}$");
 
   private final Vertx vertx;
   private final Set<String> exposedFeeds;
   private final MeterRegistry meters;
   private final Map<SockJSSocket, String> scopes = new ConcurrentHashMap<>();
+
   /** The addresses each socket listens on, as the hook let them register. */
   private final Map<SockJSSocket, Set<String>> handlers = new ConcurrentHashMap<>();
+
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
   private SessionBridge(Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
     this.vertx = vertx;
     this.exposedFeeds = Set.copyOf(exposedFeeds);
     this.meters = meters;
-    Gauge.builder("mesh_bridge_sockets", this, SessionBridge::sockets).description("Bridge sockets open on this gateway").register(meters);
+    Gauge.builder("mesh_bridge_sockets", this, SessionBridge::sockets)
+        .description("Bridge sockets open on this gateway")
+        .register(meters);
   }
 
   /**
-   * Mounts the bridge on the router, exposing the given feeds to pages (read only); completes once this
-   * gateway relays them.
+   * Mounts the bridge on the router, exposing the given feeds to pages (read only); completes once
+   * this gateway relays them.
    */
-  public static Future<Void> mount(Router router, Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
+  public static Future<Void> mount(
+      Router router, Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
     SessionBridge bridge = new SessionBridge(vertx, exposedFeeds, meters);
-    SockJSBridgeOptions options = new SockJSBridgeOptions()
-      .setMaxAddressLength(MAX_ADDRESS_LENGTH)
-      // the hook enforces (and counts) the limit of handlers; vert.x's own check, which refuses
-      // silently before the hook runs, only stays as a second line one above it
-      .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET + 1)
-      .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
-      .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()));
+    SockJSBridgeOptions options =
+        new SockJSBridgeOptions()
+            .setMaxAddressLength(MAX_ADDRESS_LENGTH)
+            // the hook enforces (and counts) the limit of handlers; vert.x's own check, which
+            // refuses
+            // silently before the hook runs, only stays as a second line one above it
+            .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET + 1)
+            .addInboundPermitted(new PermittedOptions().setAddressRegex(SCOPED))
+            .addInboundPermitted(new PermittedOptions().setAddressRegex(SERVICE.pattern()));
     options.addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
-    exposedFeeds.forEach(feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(relay(feed))));
-    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body read.
+    exposedFeeds.forEach(
+        feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(relay(feed))));
+    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body
+    // read.
     // POST only: a WebSocket upgrade (a GET) must reach SockJS with its request unread.
-    router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
-    // the bridge built as SockJSHandler.bridge(options, bridge) builds it (vertx-web's impl package), to hand
+    router
+        .post(PATH + "/*")
+        .handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
+    // the bridge built as SockJSHandler.bridge(options, bridge) builds it (vertx-web's impl
+    // package), to hand
     // it sockets that count what it refuses before the hook
     EventBusBridgeImpl eventBus = new EventBusBridgeImpl(vertx, null, options, bridge);
-    router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
-      .socketHandler(socket -> eventBus.handle(new CountingSocket(vertx, socket, bridge::count))));
-    return Future.all(exposedFeeds.stream().map(feed -> relayFeed(vertx, feed)).toList()).mapEmpty();
+    router
+        .route(PATH + "/*")
+        .subRouter(
+            SockJSHandler.create(vertx, new SockJSHandlerOptions())
+                .socketHandler(
+                    socket -> eventBus.handle(new CountingSocket(vertx, socket, bridge::count))));
+    return Future.all(exposedFeeds.stream().map(feed -> relayFeed(vertx, feed)).toList())
+        .mapEmpty();
   }
 
   /** One consumer of the feed for this gateway, handing each message to its pages' sockets here. */
   private static Future<Void> relayFeed(Vertx vertx, String feed) {
     String relay = relay(feed);
-    return vertx.eventBus().consumer(feed, message -> vertx.eventBus().publish(relay, message.body(),
-      new DeliveryOptions().setLocalOnly(true).setHeaders(message.headers()))).completion();
+    return vertx
+        .eventBus()
+        .consumer(
+            feed,
+            message ->
+                vertx
+                    .eventBus()
+                    .publish(
+                        relay,
+                        message.body(),
+                        new DeliveryOptions().setLocalOnly(true).setHeaders(message.headers())))
+        .completion();
   }
 
   private static String relay(String feed) {
@@ -142,13 +180,18 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   }
 
   /**
-   * A socket failed. Past the WebSocket limits vert.x fails it before any frame reaches the bridge: a message
-   * over 256 KiB leaves the socket open but without its bridge state (no idle timeout any more, the next
-   * register fails inside vert.x), so it is closed here; a frame over 64 KiB closes the connection itself.
-   * Other failures (the connection lost) are no refusal. SOCKET_CLOSED follows either way.
+   * A socket failed. Past the WebSocket limits vert.x fails it before any frame reaches the bridge:
+   * a message over 256 KiB leaves the socket open but without its bridge state (no idle timeout any
+   * more, the next register fails inside vert.x), so it is closed here; a frame over 64 KiB closes
+   * the connection itself. Other failures (the connection lost) are no refusal. SOCKET_CLOSED
+   * follows either way.
    */
   private void failed(BridgeEvent event) {
-    String failure = event.getRawMessage() != null && event.getRawMessage().getValue("message") instanceof String m ? m : "";
+    String failure =
+        event.getRawMessage() != null
+                && event.getRawMessage().getValue("message") instanceof String m
+            ? m
+            : "";
     event.complete(true);
     if (failure.startsWith("Cannot process ") && failure.contains("max message size")) {
       count("message-too-large");
@@ -169,7 +212,9 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     event.complete(true);
   }
 
-  /** A page's own message: its session address is rewritten into its scope; nothing else goes in. */
+  /**
+   * A page's own message: its session address is rewritten into its scope; nothing else goes in.
+   */
   private void inbound(BridgeEvent event, boolean carriesBody) {
     JsonObject raw = event.getRawMessage();
     String scope = scopes.get(event.socket());
@@ -189,8 +234,9 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     }
     if (event.type() == BridgeEventType.REGISTER || event.type() == BridgeEventType.UNREGISTER) {
       // the bridge itself unregisters a closing socket's handlers, by their scoped or relay address
-      boolean ownCleanUp = event.type() == BridgeEventType.UNREGISTER
-        && (address.startsWith(SERVER_PREFIX + scope + ".") || isRelayOfAFeed(address));
+      boolean ownCleanUp =
+          event.type() == BridgeEventType.UNREGISTER
+              && (address.startsWith(SERVER_PREFIX + scope + ".") || isRelayOfAFeed(address));
       if (ownCleanUp) {
         event.complete(true);
         return;
@@ -205,7 +251,8 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       toService(event, raw, scope);
       return;
     }
-    String topic = address.startsWith(CLIENT_PREFIX) ? address.substring(CLIENT_PREFIX.length()) : null;
+    String topic =
+        address.startsWith(CLIENT_PREFIX) ? address.substring(CLIENT_PREFIX.length()) : null;
     if (topic == null || !TOPIC.matcher(topic).matches()) {
       refuse(event, "address");
       return;
@@ -217,15 +264,22 @@ public final class SessionBridge implements Handler<BridgeEvent> {
       return;
     }
     if (event.type() == BridgeEventType.PUBLISH || event.type() == BridgeEventType.SEND) {
-      vertx.eventBus().publish(SESSION_EVENTS, new JsonObject()
-        .put("scope", scope).put("topic", topic).put("payload", raw.getValue("body")));
+      vertx
+          .eventBus()
+          .publish(
+              SESSION_EVENTS,
+              new JsonObject()
+                  .put("scope", scope)
+                  .put("topic", topic)
+                  .put("payload", raw.getValue("body")));
     }
     event.complete(true);
   }
 
   /**
-   * A page starting or stopping to listen on {@code address}: at most {@link #MAX_HANDLERS_PER_SOCKET}
-   * addresses at once, each once (the bridge would refuse a second handler on one address, uncounted).
+   * A page starting or stopping to listen on {@code address}: at most {@link
+   * #MAX_HANDLERS_PER_SOCKET} addresses at once, each once (the bridge would refuse a second
+   * handler on one address, uncounted).
    */
   private void listen(BridgeEvent event, String address) {
     Set<String> own = handlers.computeIfAbsent(event.socket(), s -> ConcurrentHashMap.newKeySet());
@@ -270,7 +324,8 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   }
 
   private boolean isRelayOfAFeed(String address) {
-    return address.startsWith(FEED_RELAY_PREFIX) && exposedFeeds.contains(address.substring(FEED_RELAY_PREFIX.length()));
+    return address.startsWith(FEED_RELAY_PREFIX)
+        && exposedFeeds.contains(address.substring(FEED_RELAY_PREFIX.length()));
   }
 
   private void refuse(BridgeEvent event, String reason) {
@@ -279,12 +334,21 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   }
 
   private void count(String reason) {
-    refusals.computeIfAbsent(reason, r -> Counter.builder("mesh_bridge_refused")
-      .description("Bridge messages and sockets refused, by reason")
-      .tag("reason", r).register(meters)).increment();
+    refusals
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("mesh_bridge_refused")
+                    .description("Bridge messages and sockets refused, by reason")
+                    .tag("reason", r)
+                    .register(meters))
+        .increment();
   }
 
-  /** The page's origin must be the gateway's own host (behind a TLS proxy the scheme differs, the host not). */
+  /**
+   * The page's origin must be the gateway's own host (behind a TLS proxy the scheme differs, the
+   * host not).
+   */
   static boolean sameOrigin(String origin, String host) {
     if (host == null) {
       return false;
@@ -292,7 +356,8 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     try {
       URI uri = URI.create(origin);
       String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-      return authority != null && (authority.equalsIgnoreCase(host) || hostOnly(host).equalsIgnoreCase(authority));
+      return authority != null
+          && (authority.equalsIgnoreCase(host) || hostOnly(host).equalsIgnoreCase(authority));
     } catch (IllegalArgumentException e) {
       return false;
     }

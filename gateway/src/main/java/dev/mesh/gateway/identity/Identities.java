@@ -8,7 +8,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +23,10 @@ public final class Identities {
 
   /** When the identity headers are believed. */
   enum Trust {
-    /** Only from a loopback peer: on a laptop, several users can be tried with curl or a header extension. */
+    /**
+     * Only from a loopback peer: on a laptop, several users can be tried with curl or a header
+     * extension.
+     */
     LOOPBACK,
     /** From anybody: only behind a proxy that sets (and strips) the headers itself. */
     ALWAYS,
@@ -50,11 +52,16 @@ public final class Identities {
     admins = Set.copyOf(settings.list(Setting.ROLE_ADMINS));
     editors = Set.copyOf(settings.list(Setting.ROLE_EDITORS));
     if (trust != Trust.NEVER && userHeader.isEmpty()) {
-      throw new IllegalArgumentException(Setting.IDENTITY_USER_HEADER.key() + " must name a header while "
-        + Setting.IDENTITY_TRUST.key() + " is " + trust.name().toLowerCase());
+      throw new IllegalArgumentException(
+          Setting.IDENTITY_USER_HEADER.key()
+              + " must name a header while "
+              + Setting.IDENTITY_TRUST.key()
+              + " is "
+              + trust.name().toLowerCase());
     }
     if (!localUser.isEmpty() && problem(localUser) != null) {
-      throw new IllegalArgumentException(Setting.IDENTITY_LOCAL_USER.key() + " " + problem(localUser));
+      throw new IllegalArgumentException(
+          Setting.IDENTITY_LOCAL_USER.key() + " " + problem(localUser));
     }
   }
 
@@ -64,10 +71,15 @@ public final class Identities {
 
   /** {@code GET /api/me}: who the gateway takes the caller for. */
   public void mount(Router router) {
-    router.get("/api/me").handler(required()).handler(ctx -> ctx.response()
-      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-      .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-      .end(Identity.of(ctx).toJson().encode()));
+    router
+        .get("/api/me")
+        .handler(required())
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .end(Identity.of(ctx).toJson().encode()));
   }
 
   /**
@@ -99,8 +111,16 @@ public final class Identities {
         }
         groups = groups(ctx.request().getHeader(groupsHeader));
         if (groups == null) {
-          HttpErrors.send(ctx, 400, "The " + groupsHeader + " header must list at most " + MAX_GROUPS
-            + " comma-separated groups of 1 to " + MAX_NAME + " characters without control characters");
+          HttpErrors.send(
+              ctx,
+              400,
+              "The "
+                  + groupsHeader
+                  + " header must list at most "
+                  + MAX_GROUPS
+                  + " comma-separated groups of 1 to "
+                  + MAX_NAME
+                  + " characters without control characters");
           return null;
         }
       } else {
@@ -109,8 +129,12 @@ public final class Identities {
     }
     if (user == null) {
       if (localUser.isEmpty()) {
-        HttpErrors.send(ctx, 401, "Sign in: this gateway takes the user from the " + userHeader
-          + " header set by the authenticating proxy, and none came with this request");
+        HttpErrors.send(
+            ctx,
+            401,
+            "Sign in: this gateway takes the user from the "
+                + userHeader
+                + " header set by the authenticating proxy, and none came with this request");
         return null;
       }
       user = localUser;

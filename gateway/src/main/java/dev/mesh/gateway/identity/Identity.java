@@ -3,7 +3,6 @@ package dev.mesh.gateway.identity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.List;
 
 /** Who is calling: a user name, their groups and the role these give them. */
@@ -29,14 +28,18 @@ public record Identity(String user, List<String> groups, Role role) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("user", user).put("groups", new JsonArray(groups)).put("role", role.json());
+    return new JsonObject()
+        .put("user", user)
+        .put("groups", new JsonArray(groups))
+        .put("role", role.json());
   }
 
   /** The identity {@link Identities#required()} put on the request. */
   public static Identity of(RoutingContext ctx) {
     Identity identity = ctx.get(KEY);
     if (identity == null) {
-      throw new IllegalStateException("No identity on " + ctx.request().path() + ": route it through Identities.required()");
+      throw new IllegalStateException(
+          "No identity on " + ctx.request().path() + ": route it through Identities.required()");
     }
     return identity;
   }

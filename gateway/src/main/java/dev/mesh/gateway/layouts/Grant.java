@@ -1,7 +1,6 @@
 package dev.mesh.gateway.layouts;
 
 import dev.mesh.gateway.identity.Identity;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -15,8 +14,11 @@ record Grant(Access access, String reason) {
   /** The caller's access, or null when they may not see the layout at all. */
   static Grant of(Layout layout, Identity who, String linkToken) {
     if (layout.provisioned()) {
-      return new Grant(Access.VIEWER, "This layout is provisioned from the file " + layout.provisionedFile()
-        + " and read only for everybody: clone it to change it");
+      return new Grant(
+          Access.VIEWER,
+          "This layout is provisioned from the file "
+              + layout.provisionedFile()
+              + " and read only for everybody: clone it to change it");
     }
     if (who.user().equals(layout.owner())) {
       return new Grant(Access.OWNER, null);
@@ -26,14 +28,29 @@ record Grant(Access access, String reason) {
     }
     Grant best = null;
     for (Layout.Share share : layout.shares()) {
-      boolean mine = "user".equals(share.kind()) ? who.user().equals(share.name()) : who.inGroup(share.name());
+      boolean mine =
+          "user".equals(share.kind()) ? who.user().equals(share.name()) : who.inGroup(share.name());
       if (mine) {
         String with = "user".equals(share.kind()) ? "you" : "the group " + share.name();
-        best = better(best, new Grant(share.role(), layout.owner() + " shared this layout with " + with + " as a " + share.role().json()));
+        best =
+            better(
+                best,
+                new Grant(
+                    share.role(),
+                    layout.owner()
+                        + " shared this layout with "
+                        + with
+                        + " as a "
+                        + share.role().json()));
       }
     }
     if (linkToken != null && layout.link() != null && sameToken(linkToken, layout.link().token())) {
-      best = better(best, new Grant(layout.link().role(), "The link you opened gives " + layout.link().role().json() + " access"));
+      best =
+          better(
+              best,
+              new Grant(
+                  layout.link().role(),
+                  "The link you opened gives " + layout.link().role().json() + " access"));
     }
     return best;
   }
@@ -58,7 +75,8 @@ record Grant(Access access, String reason) {
 
   /** Compared in constant time, so a token cannot be guessed from how long a refusal takes. */
   private static boolean sameToken(String given, String actual) {
-    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        given.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Refuses unless the caller may save new versions of the layout. */
@@ -74,8 +92,14 @@ record Grant(Access access, String reason) {
       throw LayoutRefusal.forbidden(reason);
     }
     if (!access.mayManage()) {
-      throw LayoutRefusal.forbidden("Only the owner (" + layout.owner() + ") or an admin may " + what
-        + "; " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1));
+      throw LayoutRefusal.forbidden(
+          "Only the owner ("
+              + layout.owner()
+              + ") or an admin may "
+              + what
+              + "; "
+              + Character.toLowerCase(reason.charAt(0))
+              + reason.substring(1));
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.mesh.gateway.layouts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -12,10 +11,21 @@ import java.util.UUID;
  * cloned from. {@code content} is null when only the summary was read; {@code owner} is null for a
  * layout provisioned from a file.
  */
-record Layout(UUID id, String name, String description, String owner, int version,
-              OffsetDateTime createdAt, OffsetDateTime updatedAt, String updatedBy,
-              JsonObject content, List<String> widgets, ForkedFrom forkedFrom, String provisionedFile,
-              List<Share> shares, Link link) {
+record Layout(
+    UUID id,
+    String name,
+    String description,
+    String owner,
+    int version,
+    OffsetDateTime createdAt,
+    OffsetDateTime updatedAt,
+    String updatedBy,
+    JsonObject content,
+    List<String> widgets,
+    ForkedFrom forkedFrom,
+    String provisionedFile,
+    List<Share> shares,
+    Link link) {
 
   /** What a provisioned layout shows as its owner. */
   static final String PROVISIONED_OWNER = "provisioned";
@@ -23,7 +33,10 @@ record Layout(UUID id, String name, String description, String owner, int versio
   /** The original of a clone, at the version the clone was made from or last pulled. */
   record ForkedFrom(UUID layoutId, int revision, String name) {
     JsonObject toJson() {
-      return new JsonObject().put("layoutId", layoutId.toString()).put("revision", revision).put("name", name);
+      return new JsonObject()
+          .put("layoutId", layoutId.toString())
+          .put("revision", revision)
+          .put("name", name);
     }
   }
 
@@ -46,28 +59,42 @@ record Layout(UUID id, String name, String description, String owner, int versio
   }
 
   Layout withSharing(List<Share> shares, Link link) {
-    return new Layout(id, name, description, owner, version, createdAt, updatedAt, updatedBy, content, widgets,
-      forkedFrom, provisionedFile, List.copyOf(shares), link);
+    return new Layout(
+        id,
+        name,
+        description,
+        owner,
+        version,
+        createdAt,
+        updatedAt,
+        updatedBy,
+        content,
+        widgets,
+        forkedFrom,
+        provisionedFile,
+        List.copyOf(shares),
+        link);
   }
 
   /**
-   * The layout as the caller sees it: the summary, plus the content when {@code full}, plus shares and
-   * link for those who manage them.
+   * The layout as the caller sees it: the summary, plus the content when {@code full}, plus shares
+   * and link for those who manage them.
    */
   JsonObject toJson(Grant grant, boolean full) {
-    JsonObject json = new JsonObject()
-      .put("id", id.toString())
-      .put("name", name)
-      .put("description", description)
-      .put("owner", owner == null ? PROVISIONED_OWNER : owner)
-      .put("version", version)
-      .put("createdAt", createdAt.toInstant().toString())
-      .put("updatedAt", updatedAt.toInstant().toString())
-      .put("updatedBy", updatedBy)
-      .put("widgets", new JsonArray(widgets))
-      .put("forkedFrom", forkedFrom == null ? null : forkedFrom.toJson())
-      .put("provisioned", provisioned())
-      .put("access", grant.access().json());
+    JsonObject json =
+        new JsonObject()
+            .put("id", id.toString())
+            .put("name", name)
+            .put("description", description)
+            .put("owner", owner == null ? PROVISIONED_OWNER : owner)
+            .put("version", version)
+            .put("createdAt", createdAt.toInstant().toString())
+            .put("updatedAt", updatedAt.toInstant().toString())
+            .put("updatedBy", updatedBy)
+            .put("widgets", new JsonArray(widgets))
+            .put("forkedFrom", forkedFrom == null ? null : forkedFrom.toJson())
+            .put("provisioned", provisioned())
+            .put("access", grant.access().json());
     if (full) {
       json.put("content", content);
       if (grant.access().mayManage()) {
@@ -80,7 +107,8 @@ record Layout(UUID id, String name, String description, String owner, int versio
 
   /** The answer of {@code GET /shares}. */
   JsonObject sharingJson() {
-    return new JsonObject().put("shares", new JsonArray(shares.stream().map(Share::toJson).toList()))
-      .put("link", link == null ? null : link.toJson());
+    return new JsonObject()
+        .put("shares", new JsonArray(shares.stream().map(Share::toJson).toList()))
+        .put("link", link == null ? null : link.toJson());
   }
 }

@@ -2,7 +2,6 @@ package dev.mesh.gateway.layouts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +17,7 @@ final class LayoutContent {
   static final String COMPONENT_TYPE = "mesh-widget";
   static final int MAX_NAME = 120;
 
-  private LayoutContent() {
-  }
+  private LayoutContent() {}
 
   /** The widget ids the windows show, in order of first appearance; unknown ones included. */
   static List<String> widgets(JsonObject content) {
@@ -41,8 +39,8 @@ final class LayoutContent {
       return;
     }
     if (COMPONENT_TYPE.equals(object.getValue("componentType"))
-      && object.getValue("componentState") instanceof JsonObject state
-      && state.getValue("widget") instanceof String widget) {
+        && object.getValue("componentState") instanceof JsonObject state
+        && state.getValue("widget") instanceof String widget) {
       widgets.add(widget);
     }
     if (object.getValue("content") instanceof JsonArray children) {
@@ -65,7 +63,8 @@ final class LayoutContent {
   /** The default name of a clone, shortened to fit. */
   static String copyName(String original) {
     String name = "Copy of " + original;
-    return name.codePointCount(0, name.length()) <= MAX_NAME ? name
-      : name.substring(0, name.offsetByCodePoints(0, MAX_NAME - 1)).strip() + "…";
+    return name.codePointCount(0, name.length()) <= MAX_NAME
+        ? name
+        : name.substring(0, name.offsetByCodePoints(0, MAX_NAME - 1)).strip() + "…";
   }
 }

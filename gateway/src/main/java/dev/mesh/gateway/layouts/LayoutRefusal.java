@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A request the layouts API turns down with a reason: it carries the HTTP status, the message for the
- * person and any extra fields of the answer (the current layout of a 409). The transaction it is
- * thrown in rolls back, so a refusal never leaves anything stored.
+ * A request the layouts API turns down with a reason: it carries the HTTP status, the message for
+ * the person and any extra fields of the answer (the current layout of a 409). The transaction it
+ * is thrown in rolls back, so a refusal never leaves anything stored.
  */
 final class LayoutRefusal extends RuntimeException {
 
@@ -35,8 +35,13 @@ final class LayoutRefusal extends RuntimeException {
   }
 
   static LayoutRefusal badField(String field, String problem) {
-    return new LayoutRefusal(400, field + ": " + problem, new JsonObject()
-      .put("problems", new JsonArray().add(new JsonObject().put("field", field).put("problem", problem))));
+    return new LayoutRefusal(
+        400,
+        field + ": " + problem,
+        new JsonObject()
+            .put(
+                "problems",
+                new JsonArray().add(new JsonObject().put("field", field).put("problem", problem))));
   }
 
   /** Not there, or not visible to the caller: the two are never told apart. */
@@ -50,8 +55,12 @@ final class LayoutRefusal extends RuntimeException {
 
   /** Saved by someone else since the version the change was based on. */
   static LayoutRefusal stale(String message, JsonObject current) {
-    return new LayoutRefusal(409, message, new JsonObject()
-      .put("currentVersion", current.getInteger("version")).put("current", current));
+    return new LayoutRefusal(
+        409,
+        message,
+        new JsonObject()
+            .put("currentVersion", current.getInteger("version"))
+            .put("current", current));
   }
 
   static LayoutRefusal versionRequired(String message) {

@@ -7,21 +7,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
-import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +45,8 @@ final class LayoutRequests {
   }
 
   static Future<LayoutRequests> load(Vertx vertx) {
-    return OpenAPIContract.from(vertx, CONTRACT).map(contract -> new LayoutRequests(vertx, contract));
+    return OpenAPIContract.from(vertx, CONTRACT)
+        .map(contract -> new LayoutRequests(vertx, contract));
   }
 
   /** The checked JSON body of the request, or null when it had none. */
@@ -55,17 +55,19 @@ final class LayoutRequests {
   }
 
   /**
-   * Passes the request on when its parameters and body match the operation, answers 400 naming
-   * what does not otherwise. {@code what} names the body in messages ("the layout").
+   * Passes the request on when its parameters and body match the operation, answers 400 naming what
+   * does not otherwise. {@code what} names the body in messages ("the layout").
    */
   Handler<RoutingContext> check(String operationId, String what) {
     Operation operation = contract.operation(operationId);
     if (operation == null) {
       throw new IllegalStateException("No operation " + operationId + " in " + CONTRACT);
     }
-    Set<String> textParameters = operation.getParameters().stream()
-      .filter(p -> p.getSchemaType() == SchemaType.STRING && p.getIn() != Location.PATH)
-      .map(p -> p.getIn() + ":" + p.getName()).collect(Collectors.toSet());
+    Set<String> textParameters =
+        operation.getParameters().stream()
+            .filter(p -> p.getSchemaType() == SchemaType.STRING && p.getIn() != Location.PATH)
+            .map(p -> p.getIn() + ":" + p.getName())
+            .collect(Collectors.toSet());
     boolean takesBody = operation.getRequestBody() != null;
     boolean needsBody = takesBody && operation.getRequestBody().isRequired();
     return ctx -> {
@@ -82,25 +84,40 @@ final class LayoutRequests {
       }
       String nul = nulCharacter(ctx, body);
       if (nul != null) {
-        // PostgreSQL's text and jsonb cannot hold U+0000: refused here, or the save fails in the database
-        HttpErrors.send(ctx, 400, "Invalid " + what.replaceFirst("^(the|an?) ", "") + ": " + nul
-          + " contains the NUL character (\\u0000), which a layout cannot store");
+        // PostgreSQL's text and jsonb cannot hold U+0000: refused here, or the save fails in the
+        // database
+        HttpErrors.send(
+            ctx,
+            400,
+            "Invalid "
+                + what.replaceFirst("^(the|an?) ", "")
+                + ": "
+                + nul
+                + " contains the NUL character (\\u0000), which a layout cannot store");
         return;
       }
       JsonObject checked = body;
-      // extract throws (rather than fails) on a parameter it cannot URL-decode: composed, it becomes a refusal
-      Future.succeededFuture().compose(v -> RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(raw)))
-        .map(request -> asJson(request, textParameters))
-        .compose(request -> validator.validate(request, operationId))
-        .onSuccess(valid -> {
-          ctx.put(BODY, checked);
-          ctx.next();
-        })
-        .onFailure(failure -> refuse(ctx, failure, what));
+      // extract throws (rather than fails) on a parameter it cannot URL-decode: composed, it
+      // becomes a refusal
+      Future.succeededFuture()
+          .compose(
+              v ->
+                  RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(raw)))
+          .map(request -> asJson(request, textParameters))
+          .compose(request -> validator.validate(request, operationId))
+          .onSuccess(
+              valid -> {
+                ctx.put(BODY, checked);
+                ctx.next();
+              })
+          .onFailure(failure -> refuse(ctx, failure, what));
     };
   }
 
-  /** Where the request carries a NUL character (a JSON pointer into the body, or a parameter), or null. */
+  /**
+   * Where the request carries a NUL character (a JSON pointer into the body, or a parameter), or
+   * null.
+   */
   static String nulCharacter(RoutingContext ctx, JsonObject body) {
     for (Map.Entry<String, String> parameter : ctx.queryParams()) {
       if (parameter.getValue().indexOf('\u0000') >= 0) {
@@ -141,9 +158,14 @@ final class LayoutRequests {
   }
 
   private static void refuse(RoutingContext ctx, Throwable failure, String what) {
-    if (failure instanceof SchemaValidationException invalid && invalid.getMessage().startsWith("The value of the request body")) {
+    if (failure instanceof SchemaValidationException invalid
+        && invalid.getMessage().startsWith("The value of the request body")) {
       JsonArray problems = Contract.problems(invalid.getOutputUnit());
-      HttpErrors.send(ctx, 400, "Invalid " + what.replaceFirst("^(the|an?) ", "") + ": " + Contract.describe(problems), problems);
+      HttpErrors.send(
+          ctx,
+          400,
+          "Invalid " + what.replaceFirst("^(the|an?) ", "") + ": " + Contract.describe(problems),
+          problems);
     } else if (failure instanceof ValidatorException invalid) {
       HttpErrors.send(ctx, 400, parameterMessage(ctx, invalid));
     } else {
@@ -155,7 +177,9 @@ final class LayoutRequests {
   private static String parameterMessage(RoutingContext ctx, ValidatorException invalid) {
     String message = invalid.getMessage();
     if (message.contains("path parameter n ")) {
-      return "Revision numbers are positive integers; '" + shorten(ctx.pathParam("n")) + "' is not one";
+      return "Revision numbers are positive integers; '"
+          + shorten(ctx.pathParam("n"))
+          + "' is not one";
     }
     if (message.contains("path parameter id ")) {
       return "'" + shorten(ctx.pathParam("id")) + "' is not a layout id (layout ids are UUIDs)";
@@ -168,43 +192,60 @@ final class LayoutRequests {
   }
 
   /**
-   * The body is read as JSON whatever Content-Type came with it (curl's -d says form data), since it
-   * was parsed as JSON already.
+   * The body is read as JSON whatever Content-Type came with it (curl's -d says form data), since
+   * it was parsed as JSON already.
    */
   private static ValidatableRequest asJson(ValidatableRequest request, Set<String> textParameters) {
-    return new JsonRequest(request.getCookies(), quoted(request.getHeaders(), Location.HEADER, textParameters),
-      request.getPathParameters(), quoted(request.getQuery(), Location.QUERY, textParameters), request.getBody());
+    return new JsonRequest(
+        request.getCookies(),
+        quoted(request.getHeaders(), Location.HEADER, textParameters),
+        request.getPathParameters(),
+        quoted(request.getQuery(), Location.QUERY, textParameters),
+        request.getBody());
   }
 
   /**
    * Text parameters as JSON strings: vertx-openapi 5.0.7 reads a parameter's text as JSON first and
-   * cannot decode some plain strings (a weak ETag such as {@code W/"3"}); quoted, it reads them exactly.
+   * cannot decode some plain strings (a weak ETag such as {@code W/"3"}); quoted, it reads them
+   * exactly.
    */
-  private static Map<String, RequestParameter> quoted(Map<String, RequestParameter> parameters, Location in,
-                                                      Set<String> textParameters) {
+  private static Map<String, RequestParameter> quoted(
+      Map<String, RequestParameter> parameters, Location in, Set<String> textParameters) {
     Map<String, RequestParameter> quoted = new HashMap<>(parameters);
-    parameters.forEach((name, value) -> {
-      if (textParameters.contains(in + ":" + name) && value != null && value.get() instanceof String text) {
-        String json = Json.encode(text);
-        quoted.put(name, () -> json);
-      }
-    });
+    parameters.forEach(
+        (name, value) -> {
+          if (textParameters.contains(in + ":" + name)
+              && value != null
+              && value.get() instanceof String text) {
+            String json = Json.encode(text);
+            quoted.put(name, () -> json);
+          }
+        });
     return quoted;
   }
 
   /** Checks an export document read from a file (provisioning) as the import operation would. */
   Future<Void> checkExportDocument(Buffer document) {
     RequestParameter body = () -> document;
-    return validator.validate(new JsonRequest(Map.of(), Map.of(), Map.of(), Map.of(), body), "importLayout")
-      .recover(failure -> Future.failedFuture(failure instanceof SchemaValidationException invalid
-        ? new IllegalArgumentException(Contract.describe(Contract.problems(invalid.getOutputUnit())))
-        : failure))
-      .mapEmpty();
+    return validator
+        .validate(new JsonRequest(Map.of(), Map.of(), Map.of(), Map.of(), body), "importLayout")
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    failure instanceof SchemaValidationException invalid
+                        ? new IllegalArgumentException(
+                            Contract.describe(Contract.problems(invalid.getOutputUnit())))
+                        : failure))
+        .mapEmpty();
   }
 
-  private record JsonRequest(Map<String, RequestParameter> cookies, Map<String, RequestParameter> headers,
-                             Map<String, RequestParameter> path, Map<String, RequestParameter> query,
-                             RequestParameter body) implements ValidatableRequest {
+  private record JsonRequest(
+      Map<String, RequestParameter> cookies,
+      Map<String, RequestParameter> headers,
+      Map<String, RequestParameter> path,
+      Map<String, RequestParameter> query,
+      RequestParameter body)
+      implements ValidatableRequest {
 
     @Override
     public Map<String, RequestParameter> getCookies() {

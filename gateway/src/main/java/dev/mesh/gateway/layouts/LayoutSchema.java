@@ -6,35 +6,36 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-
 /**
- * Creates and upgrades the layouts' tables with Flyway, in a schema of their own ({@code layouts}) so
- * that other services' tables in the same database (the tracker's) keep their own history. Flyway
- * speaks JDBC, so it runs on a worker thread; the requests themselves use the reactive pool.
+ * Creates and upgrades the layouts' tables with Flyway, in a schema of their own ({@code layouts})
+ * so that other services' tables in the same database (the tracker's) keep their own history.
+ * Flyway speaks JDBC, so it runs on a worker thread; the requests themselves use the reactive pool.
  */
 final class LayoutSchema {
 
   static final String SCHEMA = "layouts";
   private static final String MIGRATIONS = "classpath:db/layouts";
 
-  private LayoutSchema() {
-  }
+  private LayoutSchema() {}
 
   /** Migrates to the newest version; fails with the reason when the database cannot be reached. */
   static Future<MigrateResult> migrate(Vertx vertx, MeshConfig settings) {
     PgConnectOptions options = Databases.connectOptions(settings);
-    return vertx.executeBlocking(() -> Flyway.configure(LayoutSchema.class.getClassLoader())
-      .dataSource(jdbcUrl(options), options.getUser(), options.getPassword())
-      .schemas(SCHEMA)
-      .createSchemas(true)
-      .locations(MIGRATIONS)
-      .load()
-      .migrate(), false);
+    return vertx.executeBlocking(
+        () ->
+            Flyway.configure(LayoutSchema.class.getClassLoader())
+                .dataSource(jdbcUrl(options), options.getUser(), options.getPassword())
+                .schemas(SCHEMA)
+                .createSchemas(true)
+                .locations(MIGRATIONS)
+                .load()
+                .migrate(),
+        false);
   }
 
   /** The JDBC form of the pool's connection settings; user and password travel apart from it. */
@@ -43,10 +44,16 @@ final class LayoutSchema {
     if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    StringBuilder url = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(options.getPort())
-      .append('/').append(URLEncoder.encode(options.getDatabase(), StandardCharsets.UTF_8))
-      // fail within seconds when the database is down, as the pool does, instead of JDBC's minutes
-      .append("?connectTimeout=5&socketTimeout=300&ApplicationName=mesh-gateway-migrations");
+    StringBuilder url =
+        new StringBuilder("jdbc:postgresql://")
+            .append(host)
+            .append(':')
+            .append(options.getPort())
+            .append('/')
+            .append(URLEncoder.encode(options.getDatabase(), StandardCharsets.UTF_8))
+            // fail within seconds when the database is down, as the pool does, instead of JDBC's
+            // minutes
+            .append("?connectTimeout=5&socketTimeout=300&ApplicationName=mesh-gateway-migrations");
     SslMode ssl = options.getSslMode();
     if (ssl != null && ssl != SslMode.DISABLE) {
       url.append("&sslmode=").append(ssl.name().toLowerCase().replace('_', '-'));

@@ -1,5 +1,7 @@
 package dev.mesh.gateway.layouts;
 
+import static dev.mesh.common.testing.TestCluster.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -8,11 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 
-import static dev.mesh.common.testing.TestCluster.await;
-
 /**
- * Somebody calling the gateway: a user with groups, sent in the identity headers as an authenticating
- * proxy would (or no headers at all, for the local user).
+ * Somebody calling the gateway: a user with groups, sent in the identity headers as an
+ * authenticating proxy would (or no headers at all, for the local user).
  */
 final class Caller {
 
@@ -53,7 +53,8 @@ final class Caller {
   }
 
   /** The request without waiting for its answer: for saves racing each other. */
-  Future<Reply> request(HttpMethod method, String path, Buffer body, String ifMatch, String contentType) {
+  Future<Reply> request(
+      HttpMethod method, String path, Buffer body, String ifMatch, String contentType) {
     HttpRequest<Buffer> request = client.request(method, port, host, path).putHeaders(headers);
     if (ifMatch != null) {
       request.putHeader("If-Match", ifMatch);
@@ -62,7 +63,7 @@ final class Caller {
       request.putHeader("Content-Type", contentType);
     }
     return (body == null ? request.send() : request.sendBuffer(body))
-      .map(response -> new Reply(response.statusCode(), response.headers(), response.body()));
+        .map(response -> new Reply(response.statusCode(), response.headers(), response.body()));
   }
 
   // ---- the layouts API in a person's words

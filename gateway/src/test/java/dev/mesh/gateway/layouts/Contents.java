@@ -3,11 +3,13 @@ package dev.mesh.gateway.layouts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Layout contents as the dashboard saves them: golden-layout's resolved config with mesh-widget windows. */
+/**
+ * Layout contents as the dashboard saves them: golden-layout's resolved config with mesh-widget
+ * windows.
+ */
 final class Contents {
 
-  private Contents() {
-  }
+  private Contents() {}
 
   /** A row of windows, one per widget id, left to right. */
   static JsonObject row(String... widgets) {
@@ -19,18 +21,28 @@ final class Contents {
   }
 
   static JsonObject content(JsonObject root) {
-    return new JsonObject().put("config", new JsonObject()
-      .put("resolved", true)
-      .put("root", root)
-      .put("openPopouts", new JsonArray())
-      .put("settings", new JsonObject().put("popoutWholeStack", false))
-      .put("dimensions", new JsonObject().put("headerHeight", 30)));
+    return new JsonObject()
+        .put(
+            "config",
+            new JsonObject()
+                .put("resolved", true)
+                .put("root", root)
+                .put("openPopouts", new JsonArray())
+                .put("settings", new JsonObject().put("popoutWholeStack", false))
+                .put("dimensions", new JsonObject().put("headerHeight", 30)));
   }
 
   static JsonObject window(String frame, String widget) {
-    return new JsonObject().put("type", "component").put("componentType", "mesh-widget").put("title", widget)
-      .put("id", frame)
-      .put("componentState", new JsonObject().put("frame", frame).put("widget", widget)
-        .put("attributes", new JsonObject().put("region", "emea")));
+    return new JsonObject()
+        .put("type", "component")
+        .put("componentType", "mesh-widget")
+        .put("title", widget)
+        .put("id", frame)
+        .put(
+            "componentState",
+            new JsonObject()
+                .put("frame", frame)
+                .put("widget", widget)
+                .put("attributes", new JsonObject().put("region", "emea")));
   }
 }

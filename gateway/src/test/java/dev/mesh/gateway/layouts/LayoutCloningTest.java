@@ -1,12 +1,12 @@
 package dev.mesh.gateway.layouts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A new starter copies the head of department's layout, tweaks it, and later takes in what the
@@ -35,9 +35,22 @@ class LayoutCloningTest {
   /** A layout of the head of sales, shared with the sales group, at version 2. */
   private static JsonObject original() {
     String id = head.create("Head of sales", Contents.row("sales-table")).getString("id");
-    head.put("/api/layouts/" + id, new JsonObject().put("content", Contents.row("sales-table", "sales-chart")), "\"1\"");
-    head.put("/api/layouts/" + id + "/shares", new JsonObject().put("shares", new JsonArray()
-      .add(new JsonObject().put("kind", "group").put("name", "sales").put("role", "viewer"))), null);
+    head.put(
+        "/api/layouts/" + id,
+        new JsonObject().put("content", Contents.row("sales-table", "sales-chart")),
+        "\"1\"");
+    head.put(
+        "/api/layouts/" + id + "/shares",
+        new JsonObject()
+            .put(
+                "shares",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("kind", "group")
+                            .put("name", "sales")
+                            .put("role", "viewer"))),
+        null);
     return head.layout(id);
   }
 
@@ -63,14 +76,24 @@ class LayoutCloningTest {
     assertThat(copy.getString("name")).isEqualTo("Copy of Head of sales");
     assertThat(copy.getInteger("version")).isEqualTo(1);
     assertThat(copy.getJsonObject("content")).isEqualTo(original.getJsonObject("content"));
-    assertThat(copy.getJsonObject("forkedFrom")).isEqualTo(new JsonObject()
-      .put("layoutId", id).put("revision", 2).put("name", "Head of sales"));
-    assertThat(starter.get("/api/layouts/" + copy.getString("id") + "/revisions").json().getJsonArray("revisions")
-      .getJsonObject(0).getString("action")).isEqualTo("clone");
+    assertThat(copy.getJsonObject("forkedFrom"))
+        .isEqualTo(
+            new JsonObject().put("layoutId", id).put("revision", 2).put("name", "Head of sales"));
+    assertThat(
+            starter
+                .get("/api/layouts/" + copy.getString("id") + "/revisions")
+                .json()
+                .getJsonArray("revisions")
+                .getJsonObject(0)
+                .getString("action"))
+        .isEqualTo("clone");
 
     // the copy is tweaked; the original is unchanged
-    Reply tweaked = starter.put("/api/layouts/" + copy.getString("id"),
-      new JsonObject().put("content", Contents.row("sales-kpis")).put("name", "Sam's sales"), "\"1\"");
+    Reply tweaked =
+        starter.put(
+            "/api/layouts/" + copy.getString("id"),
+            new JsonObject().put("content", Contents.row("sales-kpis")).put("name", "Sam's sales"),
+            "\"1\"");
     assertThat(tweaked.status()).isEqualTo(200);
     JsonObject after = head.layout(id);
     assertThat(after.getInteger("version")).isEqualTo(2);
@@ -81,12 +104,17 @@ class LayoutCloningTest {
   @Test
   void aCloneCanBeNamedAndOnlyWhatOneCanSeeCanBeCloned() {
     String id = original().getString("id");
-    Reply named = starter.post("/api/layouts/" + id + "/clone", new JsonObject().put("name", "My sales"));
+    Reply named =
+        starter.post("/api/layouts/" + id + "/clone", new JsonObject().put("name", "My sales"));
     assertThat(named.json().getString("name")).isEqualTo("My sales");
 
     String before = gateway.database().rowCounts();
     assertThat(stranger.post("/api/layouts/" + id + "/clone", null).status()).isEqualTo(404);
-    assertThat(starter.post("/api/layouts/" + id + "/clone", new JsonObject().put("name", "")).status()).isEqualTo(400);
+    assertThat(
+            starter
+                .post("/api/layouts/" + id + "/clone", new JsonObject().put("name", ""))
+                .status())
+        .isEqualTo(400);
     assertThat(gateway.database().rowCounts()).isEqualTo(before);
   }
 
@@ -109,29 +137,60 @@ class LayoutCloningTest {
 
     JsonObject upstream = starter.get("/api/layouts/" + copyId + "/upstream").json();
     assertThat(upstream.getInteger("behind")).isEqualTo(2);
-    assertThat(upstream.getJsonObject("upstream")).isEqualTo(new JsonObject()
-      .put("available", true).put("name", "Head of sales (2025)").put("version", 4));
-    assertThat(upstream.getJsonArray("revisions").stream().map(r -> ((JsonObject) r).getInteger("revision")).toList())
-      .containsExactly(4, 3);
-    assertThat(upstream.getJsonObject("changes")).isEqualTo(new JsonObject()
-      .put("widgetsAdded", new JsonArray().add("sales-kpis"))
-      .put("widgetsRemoved", new JsonArray().add("sales-table"))
-      .put("renamed", true));
+    assertThat(upstream.getJsonObject("upstream"))
+        .isEqualTo(
+            new JsonObject()
+                .put("available", true)
+                .put("name", "Head of sales (2025)")
+                .put("version", 4));
+    assertThat(
+            upstream.getJsonArray("revisions").stream()
+                .map(r -> ((JsonObject) r).getInteger("revision"))
+                .toList())
+        .containsExactly(4, 3);
+    assertThat(upstream.getJsonObject("changes"))
+        .isEqualTo(
+            new JsonObject()
+                .put("widgetsAdded", new JsonArray().add("sales-kpis"))
+                .put("widgetsRemoved", new JsonArray().add("sales-table"))
+                .put("renamed", true));
 
-    assertThat(starter.post("/api/layouts/" + copyId + "/pull", null).status()).as("pull needs the version").isEqualTo(428);
-    assertThat(starter.post("/api/layouts/" + copyId + "/pull", new JsonObject().put("version", 1)).status()).isEqualTo(409);
+    assertThat(starter.post("/api/layouts/" + copyId + "/pull", null).status())
+        .as("pull needs the version")
+        .isEqualTo(428);
+    assertThat(
+            starter
+                .post("/api/layouts/" + copyId + "/pull", new JsonObject().put("version", 1))
+                .status())
+        .isEqualTo(409);
 
-    Reply pulled = starter.post("/api/layouts/" + copyId + "/pull", new JsonObject().put("version", 2));
+    Reply pulled =
+        starter.post("/api/layouts/" + copyId + "/pull", new JsonObject().put("version", 2));
     assertThat(pulled.status()).as(pulled.toString()).isEqualTo(200);
     assertThat(pulled.json().getInteger("version")).isEqualTo(3);
     assertThat(pulled.json().getJsonObject("content")).isEqualTo(changed);
-    assertThat(pulled.json().getString("name")).as("the clone keeps its own name").isEqualTo("Sam's sales");
-    assertThat(pulled.json().getJsonObject("forkedFrom")).isEqualTo(new JsonObject()
-      .put("layoutId", id).put("revision", 4).put("name", "Head of sales (2025)"));
-    assertThat(starter.get("/api/layouts/" + copyId + "/revisions").json().getJsonArray("revisions").getJsonObject(0)
-      .getString("action")).isEqualTo("pull");
-    assertThat(starter.get("/api/layouts/" + copyId + "/upstream").json().getInteger("behind")).isZero();
-    assertThat(head.layout(id).getInteger("version")).as("pulling changes nothing in the original").isEqualTo(4);
+    assertThat(pulled.json().getString("name"))
+        .as("the clone keeps its own name")
+        .isEqualTo("Sam's sales");
+    assertThat(pulled.json().getJsonObject("forkedFrom"))
+        .isEqualTo(
+            new JsonObject()
+                .put("layoutId", id)
+                .put("revision", 4)
+                .put("name", "Head of sales (2025)"));
+    assertThat(
+            starter
+                .get("/api/layouts/" + copyId + "/revisions")
+                .json()
+                .getJsonArray("revisions")
+                .getJsonObject(0)
+                .getString("action"))
+        .isEqualTo("pull");
+    assertThat(starter.get("/api/layouts/" + copyId + "/upstream").json().getInteger("behind"))
+        .isZero();
+    assertThat(head.layout(id).getInteger("version"))
+        .as("pulling changes nothing in the original")
+        .isEqualTo(4);
   }
 
   @Test
@@ -139,11 +198,15 @@ class LayoutCloningTest {
     String id = original().getString("id");
     String copyId = cloneOf(id).getString("id");
 
-    head.put("/api/layouts/" + id + "/shares", new JsonObject().put("shares", new JsonArray()), null);
+    head.put(
+        "/api/layouts/" + id + "/shares", new JsonObject().put("shares", new JsonArray()), null);
     JsonObject hidden = starter.get("/api/layouts/" + copyId + "/upstream").json();
     assertThat(hidden.getJsonObject("upstream").getBoolean("available")).isFalse();
-    assertThat(hidden.getJsonObject("upstream").containsKey("name")).as("nothing told about it").isFalse();
-    Reply pull = starter.post("/api/layouts/" + copyId + "/pull", new JsonObject().put("version", 1));
+    assertThat(hidden.getJsonObject("upstream").containsKey("name"))
+        .as("nothing told about it")
+        .isFalse();
+    Reply pull =
+        starter.post("/api/layouts/" + copyId + "/pull", new JsonObject().put("version", 1));
     assertThat(pull.status()).isEqualTo(404);
     assertThat(pull.message()).contains("gone or no longer shared with you");
 
@@ -160,7 +223,9 @@ class LayoutCloningTest {
     Reply upstream = head.get("/api/layouts/" + id + "/upstream");
     assertThat(upstream.status()).isEqualTo(404);
     assertThat(upstream.message()).contains("not a clone");
-    assertThat(head.post("/api/layouts/" + id + "/pull", new JsonObject().put("version", 1)).status()).isEqualTo(404);
+    assertThat(
+            head.post("/api/layouts/" + id + "/pull", new JsonObject().put("version", 1)).status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -169,14 +234,15 @@ class LayoutCloningTest {
     Reply exported = starter.get("/api/layouts/" + original.getString("id") + "/export");
 
     assertThat(exported.status()).isEqualTo(200);
-    assertThat(exported.header("Content-Disposition")).isEqualTo("attachment; filename=\"head-of-sales.json\"");
+    assertThat(exported.header("Content-Disposition"))
+        .isEqualTo("attachment; filename=\"head-of-sales.json\"");
     JsonObject document = exported.json();
     assertThat(document.getString("format")).isEqualTo("mesh-layout");
     assertThat(document.getInteger("formatVersion")).isEqualTo(1);
     assertThat(document.getString("name")).isEqualTo("Head of sales");
     assertThat(document.getJsonObject("content")).isEqualTo(original.getJsonObject("content"));
-    assertThat(document.getJsonObject("source")).isEqualTo(new JsonObject()
-      .put("id", original.getString("id")).put("version", 2));
+    assertThat(document.getJsonObject("source"))
+        .isEqualTo(new JsonObject().put("id", original.getString("id")).put("version", 2));
     assertThat(document.getString("exportedAt")).isNotBlank();
 
     Reply imported = starter.post("/api/layouts/import", document);
@@ -188,16 +254,26 @@ class LayoutCloningTest {
     assertThat(layout.getInteger("version")).isEqualTo(1);
     assertThat(layout.getJsonObject("content")).isEqualTo(original.getJsonObject("content"));
     assertThat(layout.getValue("forkedFrom")).isNull();
-    assertThat(starter.get("/api/layouts/" + layout.getString("id") + "/revisions").json().getJsonArray("revisions")
-      .getJsonObject(0).getString("action")).isEqualTo("import");
+    assertThat(
+            starter
+                .get("/api/layouts/" + layout.getString("id") + "/revisions")
+                .json()
+                .getJsonArray("revisions")
+                .getJsonObject(0)
+                .getString("action"))
+        .isEqualTo("import");
 
     String before = gateway.database().rowCounts();
-    Reply wrongFormat = starter.post("/api/layouts/import", document.copy().put("format", "something-else"));
+    Reply wrongFormat =
+        starter.post("/api/layouts/import", document.copy().put("format", "something-else"));
     assertThat(wrongFormat.status()).isEqualTo(400);
-    assertThat(wrongFormat.json().getJsonArray("problems").getJsonObject(0).getString("field")).isEqualTo("/format");
-    Reply newerFormat = starter.post("/api/layouts/import", document.copy().put("formatVersion", 2));
+    assertThat(wrongFormat.json().getJsonArray("problems").getJsonObject(0).getString("field"))
+        .isEqualTo("/format");
+    Reply newerFormat =
+        starter.post("/api/layouts/import", document.copy().put("formatVersion", 2));
     assertThat(newerFormat.status()).isEqualTo(400);
-    Reply noContent = starter.post("/api/layouts/import", document.copy().put("content", "nothing"));
+    Reply noContent =
+        starter.post("/api/layouts/import", document.copy().put("content", "nothing"));
     assertThat(noContent.status()).isEqualTo(400);
     assertThat(gateway.database().rowCounts()).isEqualTo(before);
   }

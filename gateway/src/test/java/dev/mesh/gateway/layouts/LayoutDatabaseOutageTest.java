@@ -1,8 +1,14 @@
 package dev.mesh.gateway.layouts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.testing.Poll;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -10,17 +16,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The database comes and goes under a running gateway: layouts answer 503 with a message while it is
- * away (the rest of the gateway carries on) and work again by themselves once it is back, without
- * losing what was saved. A PostgreSQL of its own, so stopping it disturbs no other test.
+ * The database comes and goes under a running gateway: layouts answer 503 with a message while it
+ * is away (the rest of the gateway carries on) and work again by themselves once it is back,
+ * without losing what was saved. A PostgreSQL of its own, so stopping it disturbs no other test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LayoutDatabaseOutageTest {
@@ -51,12 +50,18 @@ class LayoutDatabaseOutageTest {
   }
 
   private static void startPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
+    postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false)
+            .setPort(port)
+            .start();
   }
 
   @Test
   @Order(1)
-  void aGatewayStartedBeforeItsDatabaseAnswers503ThenPreparesTheSchemaByItself() throws IOException {
+  void aGatewayStartedBeforeItsDatabaseAnswers503ThenPreparesTheSchemaByItself()
+      throws IOException {
     Reply early = alice.get("/api/layouts");
     assertThat(early.status()).isEqualTo(503);
     assertThat(early.message()).contains("not available yet");
@@ -64,7 +69,10 @@ class LayoutDatabaseOutageTest {
     assertThat(alice.get("/api/me").status()).as("the rest works").isEqualTo(200);
 
     startPostgres();
-    Poll.until(BACK_WITHIN, "layouts once the database is up", () -> alice.get("/api/layouts").status() == 200);
+    Poll.until(
+        BACK_WITHIN,
+        "layouts once the database is up",
+        () -> alice.get("/api/layouts").status() == 200);
     id = alice.create("Survives outages", Contents.row("sales-table")).getString("id");
   }
 
@@ -76,15 +84,26 @@ class LayoutDatabaseOutageTest {
     Reply down = alice.get("/api/layouts/" + id);
     assertThat(down.status()).isEqualTo(503);
     assertThat(down.message()).contains("cannot be reached");
-    Reply save = alice.put("/api/layouts/" + id, new JsonObject().put("name", "Saved during the outage"), "\"1\"");
+    Reply save =
+        alice.put(
+            "/api/layouts/" + id, new JsonObject().put("name", "Saved during the outage"), "\"1\"");
     assertThat(save.status()).isEqualTo(503);
     assertThat(alice.get("/api/me").status()).isEqualTo(200);
 
     startPostgres();
-    Reply back = Poll.until(BACK_WITHIN, "the layout once the database is back", () -> alice.get("/api/layouts/" + id),
-      reply -> reply.status() == 200);
+    Reply back =
+        Poll.until(
+            BACK_WITHIN,
+            "the layout once the database is back",
+            () -> alice.get("/api/layouts/" + id),
+            reply -> reply.status() == 200);
     assertThat(back.json().getString("name")).isEqualTo("Survives outages");
     assertThat(back.json().getInteger("version")).isEqualTo(1);
-    assertThat(alice.put("/api/layouts/" + id, new JsonObject().put("name", "After the outage"), "\"1\"").status()).isEqualTo(200);
+    assertThat(
+            alice
+                .put(
+                    "/api/layouts/" + id, new JsonObject().put("name", "After the outage"), "\"1\"")
+                .status())
+        .isEqualTo(200);
   }
 }

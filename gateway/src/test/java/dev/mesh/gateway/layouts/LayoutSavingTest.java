@@ -1,19 +1,18 @@
 package dev.mesh.gateway.layouts;
 
+import static dev.mesh.common.testing.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.mesh.common.testing.TestCluster.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A power user saves, reopens, renames and deletes layouts; every save is a version and a revision,
@@ -40,8 +39,13 @@ class LayoutSavingTest {
   @Test
   void aSavedLayoutCanBeOpenedAndIsListedAsMine() {
     JsonObject content = Contents.row("sales-table", "sales-chart", "sales-table");
-    Reply created = alice.post("/api/layouts", new JsonObject().put("name", "  Sales overview ")
-      .put("description", "Weekly numbers").put("content", content));
+    Reply created =
+        alice.post(
+            "/api/layouts",
+            new JsonObject()
+                .put("name", "  Sales overview ")
+                .put("description", "Weekly numbers")
+                .put("content", content));
 
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     JsonObject layout = created.json();
@@ -83,20 +87,31 @@ class LayoutSavingTest {
   void aSaveWithIfMatchOrABodyVersionMakesTheNextVersion() {
     String id = alice.create("Regions", Contents.row("sales-table")).getString("id");
 
-    Reply renamed = alice.put("/api/layouts/" + id, new JsonObject().put("name", "Regions EMEA"), "\"1\"");
+    Reply renamed =
+        alice.put("/api/layouts/" + id, new JsonObject().put("name", "Regions EMEA"), "\"1\"");
     assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
     assertThat(renamed.header("ETag")).isEqualTo("\"2\"");
     assertThat(renamed.json().getString("name")).isEqualTo("Regions EMEA");
-    assertThat(renamed.json().getJsonObject("content")).as("content kept when left out").isEqualTo(Contents.row("sales-table"));
+    assertThat(renamed.json().getJsonObject("content"))
+        .as("content kept when left out")
+        .isEqualTo(Contents.row("sales-table"));
 
     JsonObject content = Contents.row("sales-table", "sales-kpis");
-    Reply rearranged = alice.put("/api/layouts/" + id, new JsonObject().put("version", 2).put("content", content), null);
+    Reply rearranged =
+        alice.put(
+            "/api/layouts/" + id, new JsonObject().put("version", 2).put("content", content), null);
     assertThat(rearranged.status()).as(rearranged.toString()).isEqualTo(200);
     assertThat(rearranged.json().getInteger("version")).isEqualTo(3);
-    assertThat(rearranged.json().getJsonArray("widgets")).containsExactly("sales-table", "sales-kpis");
+    assertThat(rearranged.json().getJsonArray("widgets"))
+        .containsExactly("sales-table", "sales-kpis");
     assertThat(alice.layout(id).getJsonObject("content")).isEqualTo(content);
-    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id))
-      .as("one revision per save").isEqualTo(3);
+    assertThat(
+            gateway
+                .database()
+                .number(
+                    "SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id))
+        .as("one revision per save")
+        .isEqualTo(3);
   }
 
   @Test
@@ -104,10 +119,18 @@ class LayoutSavingTest {
     String id = alice.create("Two tabs", Contents.row("sales-table")).getString("id");
     // both tabs opened version 1; the first saves
     JsonObject first = Contents.row("sales-table", "sales-chart");
-    assertThat(alice.put("/api/layouts/" + id, new JsonObject().put("content", first), "\"1\"").status()).isEqualTo(200);
+    assertThat(
+            alice
+                .put("/api/layouts/" + id, new JsonObject().put("content", first), "\"1\"")
+                .status())
+        .isEqualTo(200);
 
     JsonObject second = Contents.row("sales-kpis");
-    Reply refused = alice.put("/api/layouts/" + id, new JsonObject().put("content", second).put("name", "Mine"), "\"1\"");
+    Reply refused =
+        alice.put(
+            "/api/layouts/" + id,
+            new JsonObject().put("content", second).put("name", "Mine"),
+            "\"1\"");
 
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().getInteger("status")).isEqualTo(409);
@@ -117,7 +140,12 @@ class LayoutSavingTest {
     // the first tab's save is untouched, and no revision was added
     assertThat(alice.layout(id).getJsonObject("content")).isEqualTo(first);
     assertThat(alice.layout(id).getString("name")).isEqualTo("Two tabs");
-    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id)).isEqualTo(2);
+    assertThat(
+            gateway
+                .database()
+                .number(
+                    "SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id))
+        .isEqualTo(2);
 
     // the second tab keeps its work by saving it as a copy
     JsonObject copy = alice.create("Two tabs (my version)", second);
@@ -129,15 +157,26 @@ class LayoutSavingTest {
     String id = alice.create("Raced", Contents.row("sales-table")).getString("id");
     List<Future<Reply>> saves = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      saves.add(alice.request(HttpMethod.PUT, "/api/layouts/" + id,
-        new JsonObject().put("name", "Tab " + i).toBuffer(), "\"1\"", "application/json"));
+      saves.add(
+          alice.request(
+              HttpMethod.PUT,
+              "/api/layouts/" + id,
+              new JsonObject().put("name", "Tab " + i).toBuffer(),
+              "\"1\"",
+              "application/json"));
     }
-    List<Integer> statuses = await(Future.all(saves)).<Reply>list().stream().map(Reply::status).toList();
+    List<Integer> statuses =
+        await(Future.all(saves)).<Reply>list().stream().map(Reply::status).toList();
 
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
     assertThat(alice.layout(id).getInteger("version")).isEqualTo(2);
-    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id)).isEqualTo(2);
+    assertThat(
+            gateway
+                .database()
+                .number(
+                    "SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id))
+        .isEqualTo(2);
   }
 
   @Test
@@ -157,7 +196,9 @@ class LayoutSavingTest {
   void ifMatchAndBodyVersionMustAgreeAndIfMatchMustNameAVersion() {
     String id = alice.create("Disagreeing", Contents.row("sales-table")).getString("id");
 
-    Reply disagree = alice.put("/api/layouts/" + id, new JsonObject().put("name", "x").put("version", 2), "\"1\"");
+    Reply disagree =
+        alice.put(
+            "/api/layouts/" + id, new JsonObject().put("name", "x").put("version", 2), "\"1\"");
     assertThat(disagree.status()).isEqualTo(400);
     assertThat(disagree.message()).contains("If-Match names version 1").contains("version is 2");
 
@@ -165,7 +206,8 @@ class LayoutSavingTest {
     assertThat(star.status()).isEqualTo(400);
     assertThat(star.message()).contains("* is not accepted");
 
-    Reply weak = alice.put("/api/layouts/" + id, new JsonObject().put("name", "weak etag"), "W/\"1\"");
+    Reply weak =
+        alice.put("/api/layouts/" + id, new JsonObject().put("name", "weak etag"), "W/\"1\"");
     assertThat(weak.status()).as(weak.toString()).isEqualTo(200);
   }
 
@@ -173,11 +215,17 @@ class LayoutSavingTest {
   void revisionsAreListedNewestFirstAndAnOldOneCanBeRestored() {
     JsonObject original = Contents.row("sales-table");
     String id = alice.create("History", original).getString("id");
-    alice.put("/api/layouts/" + id, new JsonObject().put("name", "History 2").put("content", Contents.row("sales-chart")), "\"1\"");
-    alice.put("/api/layouts/" + id, new JsonObject().put("content", Contents.row("sales-kpis")), "\"2\"");
+    alice.put(
+        "/api/layouts/" + id,
+        new JsonObject().put("name", "History 2").put("content", Contents.row("sales-chart")),
+        "\"1\"");
+    alice.put(
+        "/api/layouts/" + id, new JsonObject().put("content", Contents.row("sales-kpis")), "\"2\"");
 
-    JsonArray revisions = alice.get("/api/layouts/" + id + "/revisions").json().getJsonArray("revisions");
-    assertThat(revisions.stream().map(r -> ((JsonObject) r).getInteger("revision")).toList()).containsExactly(3, 2, 1);
+    JsonArray revisions =
+        alice.get("/api/layouts/" + id + "/revisions").json().getJsonArray("revisions");
+    assertThat(revisions.stream().map(r -> ((JsonObject) r).getInteger("revision")).toList())
+        .containsExactly(3, 2, 1);
     assertThat(revisions.getJsonObject(2).getString("name")).isEqualTo("History");
     assertThat(revisions.getJsonObject(2).getString("savedBy")).isEqualTo("alice");
     assertThat(revisions.getJsonObject(2).getString("action")).isEqualTo("create");
@@ -188,15 +236,24 @@ class LayoutSavingTest {
     assertThat(first.json().getJsonObject("content")).isEqualTo(original);
     assertThat(first.json().getString("name")).isEqualTo("History");
 
-    Reply restored = alice.post("/api/layouts/" + id + "/revisions/1/restore", new JsonObject().put("version", 3));
+    Reply restored =
+        alice.post(
+            "/api/layouts/" + id + "/revisions/1/restore", new JsonObject().put("version", 3));
     assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
     assertThat(restored.json().getInteger("version")).isEqualTo(4);
     assertThat(restored.json().getString("name")).isEqualTo("History");
     assertThat(restored.json().getJsonObject("content")).isEqualTo(original);
-    assertThat(alice.get("/api/layouts/" + id + "/revisions").json().getJsonArray("revisions").getJsonObject(0)
-      .getString("action")).isEqualTo("restore");
+    assertThat(
+            alice
+                .get("/api/layouts/" + id + "/revisions")
+                .json()
+                .getJsonArray("revisions")
+                .getJsonObject(0)
+                .getString("action"))
+        .isEqualTo("restore");
     // the restored-over version is still in the history
-    assertThat(alice.get("/api/layouts/" + id + "/revisions/3").json().getJsonObject("content")).isEqualTo(Contents.row("sales-kpis"));
+    assertThat(alice.get("/api/layouts/" + id + "/revisions/3").json().getJsonObject("content"))
+        .isEqualTo(Contents.row("sales-kpis"));
   }
 
   @Test
@@ -207,18 +264,31 @@ class LayoutSavingTest {
     Reply unknown = alice.get("/api/layouts/" + id + "/revisions/7");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.message()).contains("no revision 7").contains("1 to 1");
-    assertThat(alice.post("/api/layouts/" + id + "/revisions/7/restore", new JsonObject().put("version", 1)).status()).isEqualTo(404);
+    assertThat(
+            alice
+                .post(
+                    "/api/layouts/" + id + "/revisions/7/restore",
+                    new JsonObject().put("version", 1))
+                .status())
+        .isEqualTo(404);
 
     for (String bad : List.of("abc", "0", "-1", "1.5", "99999999999")) {
       Reply malformed = alice.get("/api/layouts/" + id + "/revisions/" + bad);
       assertThat(malformed.status()).as(bad).isEqualTo(400);
       assertThat(malformed.message()).as(bad).contains("positive integer");
     }
-    assertThat(alice.post("/api/layouts/" + id + "/revisions/abc/restore", new JsonObject().put("version", 1)).status()).isEqualTo(400);
+    assertThat(
+            alice
+                .post(
+                    "/api/layouts/" + id + "/revisions/abc/restore",
+                    new JsonObject().put("version", 1))
+                .status())
+        .isEqualTo(400);
 
     Reply noVersion = alice.post("/api/layouts/" + id + "/revisions/1/restore", null);
     assertThat(noVersion.status()).isEqualTo(428);
-    Reply stale = alice.send(HttpMethod.POST, "/api/layouts/" + id + "/revisions/1/restore", null, "\"5\"");
+    Reply stale =
+        alice.send(HttpMethod.POST, "/api/layouts/" + id + "/revisions/1/restore", null, "\"5\"");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().getInteger("currentVersion")).isEqualTo(1);
     assertThat(gateway.database().rowCounts()).isEqualTo(before);
@@ -234,11 +304,18 @@ class LayoutSavingTest {
     assertThat(stale.json().getInteger("currentVersion")).isEqualTo(2);
     assertThat(alice.get("/api/layouts/" + id).status()).isEqualTo(200);
 
-    assertThat(bob.delete("/api/layouts/" + id, null).status()).as("a stranger cannot even see it").isEqualTo(404);
+    assertThat(bob.delete("/api/layouts/" + id, null).status())
+        .as("a stranger cannot even see it")
+        .isEqualTo(404);
 
     assertThat(alice.delete("/api/layouts/" + id, "\"2\"").status()).isEqualTo(204);
     assertThat(alice.get("/api/layouts/" + id).status()).isEqualTo(404);
-    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id)).isZero();
+    assertThat(
+            gateway
+                .database()
+                .number(
+                    "SELECT count(*) FROM layouts.layout_revisions WHERE layout_id = ?::uuid", id))
+        .isZero();
     assertThat(alice.delete("/api/layouts/" + id, null).status()).isEqualTo(404);
   }
 
@@ -246,8 +323,10 @@ class LayoutSavingTest {
   void listsAreNewestFirstAndTheScopeIsChecked() {
     String older = alice.create("Older", Contents.row("sales-table")).getString("id");
     String newer = alice.create("Newer", Contents.row("sales-table")).getString("id");
-    List<String> ids = alice.get("/api/layouts?scope=mine").json().getJsonArray("layouts").stream()
-      .map(l -> ((JsonObject) l).getString("id")).toList();
+    List<String> ids =
+        alice.get("/api/layouts?scope=mine").json().getJsonArray("layouts").stream()
+            .map(l -> ((JsonObject) l).getString("id"))
+            .toList();
     assertThat(ids.indexOf(newer)).isLessThan(ids.indexOf(older));
 
     Reply bad = alice.get("/api/layouts?scope=everything");
@@ -266,6 +345,10 @@ class LayoutSavingTest {
   }
 
   static JsonObject find(JsonArray layouts, String id) {
-    return layouts.stream().map(JsonObject.class::cast).filter(l -> id.equals(l.getString("id"))).findFirst().orElse(null);
+    return layouts.stream()
+        .map(JsonObject.class::cast)
+        .filter(l -> id.equals(l.getString("id")))
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -1,14 +1,14 @@
 package dev.mesh.gateway.layouts;
 
+import static dev.mesh.gateway.layouts.LayoutSavingTest.find;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mesh.common.Setting;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static dev.mesh.gateway.layouts.LayoutSavingTest.find;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Who may see and do what: shares with people and groups as viewer or editor, links, the viewer and
@@ -27,9 +27,12 @@ class LayoutSharingTest {
 
   @BeforeAll
   static void start() {
-    gateway = LayoutsUnderTest.start(config -> config
-      .with(Setting.ROLE_ADMINS, "platform")
-      .with(Setting.ROLE_EDITORS, "alice,bob,carol,mallory,analysts"));
+    gateway =
+        LayoutsUnderTest.start(
+            config ->
+                config
+                    .with(Setting.ROLE_ADMINS, "platform")
+                    .with(Setting.ROLE_EDITORS, "alice,bob,carol,mallory,analysts"));
     alice = gateway.as("alice", "sales");
     bob = gateway.as("bob", "sales");
     carol = gateway.as("carol", "finance");
@@ -44,8 +47,13 @@ class LayoutSharingTest {
   }
 
   private static String shared(JsonArray shares, JsonObject link) {
-    String id = alice.create("Shared " + System.nanoTime(), Contents.row("sales-table")).getString("id");
-    Reply reply = alice.put("/api/layouts/" + id + "/shares", new JsonObject().put("shares", shares).put("link", link), null);
+    String id =
+        alice.create("Shared " + System.nanoTime(), Contents.row("sales-table")).getString("id");
+    Reply reply =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("shares", shares).put("link", link),
+            null);
     assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     return id;
   }
@@ -61,14 +69,24 @@ class LayoutSharingTest {
     Reply opened = bob.get("/api/layouts/" + id);
     assertThat(opened.status()).isEqualTo(200);
     assertThat(opened.json().getString("access")).isEqualTo("viewer");
-    assertThat(opened.json().containsKey("shares")).as("only the owner and admins see the shares").isFalse();
-    assertThat(find(bob.get("/api/layouts?scope=shared").json().getJsonArray("layouts"), id)).isNotNull();
-    assertThat(find(bob.get("/api/layouts?scope=mine").json().getJsonArray("layouts"), id)).isNull();
+    assertThat(opened.json().containsKey("shares"))
+        .as("only the owner and admins see the shares")
+        .isFalse();
+    assertThat(find(bob.get("/api/layouts?scope=shared").json().getJsonArray("layouts"), id))
+        .isNotNull();
+    assertThat(find(bob.get("/api/layouts?scope=mine").json().getJsonArray("layouts"), id))
+        .isNull();
 
-    Reply refused = bob.put("/api/layouts/" + id, new JsonObject().put("name", "Bob's now"), "\"1\"");
+    Reply refused =
+        bob.put("/api/layouts/" + id, new JsonObject().put("name", "Bob's now"), "\"1\"");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.message()).contains("alice shared this layout with you as a viewer");
-    assertThat(bob.post("/api/layouts/" + id + "/revisions/1/restore", new JsonObject().put("version", 1)).status()).isEqualTo(403);
+    assertThat(
+            bob.post(
+                    "/api/layouts/" + id + "/revisions/1/restore",
+                    new JsonObject().put("version", 1))
+                .status())
+        .isEqualTo(403);
     assertThat(bob.delete("/api/layouts/" + id, null).status()).isEqualTo(403);
     assertThat(bob.get("/api/layouts/" + id + "/shares").status()).isEqualTo(403);
     assertThat(alice.layout(id).getInteger("version")).isEqualTo(1);
@@ -83,7 +101,11 @@ class LayoutSharingTest {
   void anEditorShareLetsSaveButNotShareOrDelete() {
     String id = shared(new JsonArray().add(share("user", "bob", "editor")), null);
 
-    Reply saved = bob.put("/api/layouts/" + id, new JsonObject().put("content", Contents.row("sales-chart")), "\"1\"");
+    Reply saved =
+        bob.put(
+            "/api/layouts/" + id,
+            new JsonObject().put("content", Contents.row("sales-chart")),
+            "\"1\"");
     assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
     assertThat(saved.json().getString("updatedBy")).isEqualTo("bob");
     assertThat(saved.json().getString("owner")).isEqualTo("alice");
@@ -92,9 +114,17 @@ class LayoutSharingTest {
     Reply delete = bob.delete("/api/layouts/" + id, null);
     assertThat(delete.status()).isEqualTo(403);
     assertThat(delete.message()).contains("Only the owner (alice) or an admin may delete it");
-    Reply reshare = bob.put("/api/layouts/" + id + "/shares", new JsonObject().put("shares", new JsonArray()), null);
+    Reply reshare =
+        bob.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("shares", new JsonArray()),
+            null);
     assertThat(reshare.status()).isEqualTo(403);
-    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_shares WHERE layout_id = ?::uuid", id)).isEqualTo(1);
+    assertThat(
+            gateway
+                .database()
+                .number("SELECT count(*) FROM layouts.layout_shares WHERE layout_id = ?::uuid", id))
+        .isEqualTo(1);
   }
 
   @Test
@@ -110,7 +140,9 @@ class LayoutSharingTest {
     assertThat(refused.message()).contains("with the group finance as a viewer");
 
     assertThat(mallory.get("/api/layouts/" + id).status()).isEqualTo(404);
-    assertThat(mallory.put("/api/layouts/" + id, new JsonObject().put("name", "x"), "\"1\"").status()).isEqualTo(404);
+    assertThat(
+            mallory.put("/api/layouts/" + id, new JsonObject().put("name", "x"), "\"1\"").status())
+        .isEqualTo(404);
     assertThat(mallory.get("/api/layouts/" + id + "/revisions").status()).isEqualTo(404);
     assertThat(mallory.post("/api/layouts/" + id + "/clone", null).status()).isEqualTo(404);
     assertThat(find(mallory.get("/api/layouts").json().getJsonArray("layouts"), id)).isNull();
@@ -118,9 +150,15 @@ class LayoutSharingTest {
 
   @Test
   void theBestOfSeveralSharesCounts() {
-    String id = shared(new JsonArray().add(share("group", "sales", "viewer")).add(share("user", "bob", "editor")), null);
+    String id =
+        shared(
+            new JsonArray()
+                .add(share("group", "sales", "viewer"))
+                .add(share("user", "bob", "editor")),
+            null);
     assertThat(bob.get("/api/layouts/" + id).json().getString("access")).isEqualTo("editor");
-    JsonObject listed = find(bob.get("/api/layouts?scope=shared").json().getJsonArray("layouts"), id);
+    JsonObject listed =
+        find(bob.get("/api/layouts?scope=shared").json().getJsonArray("layouts"), id);
     assertThat(listed.getString("access")).isEqualTo("editor");
   }
 
@@ -138,21 +176,37 @@ class LayoutSharingTest {
     Reply viaLink = mallory.get("/api/layouts/" + id + "?link=" + token);
     assertThat(viaLink.status()).isEqualTo(200);
     assertThat(viaLink.json().getString("access")).isEqualTo("viewer");
-    assertThat(mallory.get("/api/layouts/" + id + "/revisions?link=" + token).status()).isEqualTo(200);
-    Reply readOnly = mallory.put("/api/layouts/" + id + "?link=" + token, new JsonObject().put("name", "x"), "\"1\"");
+    assertThat(mallory.get("/api/layouts/" + id + "/revisions?link=" + token).status())
+        .isEqualTo(200);
+    Reply readOnly =
+        mallory.put(
+            "/api/layouts/" + id + "?link=" + token, new JsonObject().put("name", "x"), "\"1\"");
     assertThat(readOnly.status()).isEqualTo(403);
     assertThat(readOnly.message()).contains("The link you opened gives viewer access");
-    assertThat(find(mallory.get("/api/layouts").json().getJsonArray("layouts"), id)).as("a link does not list").isNull();
+    assertThat(find(mallory.get("/api/layouts").json().getJsonArray("layouts"), id))
+        .as("a link does not list")
+        .isNull();
 
     // turned into an editor link: same token, more rights
-    Reply editor = alice.put("/api/layouts/" + id + "/shares", new JsonObject().put("link", new JsonObject().put("role", "editor")), null);
+    Reply editor =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("link", new JsonObject().put("role", "editor")),
+            null);
     assertThat(editor.json().getJsonObject("link").getString("token")).isEqualTo(token);
-    Reply saved = mallory.put("/api/layouts/" + id + "?link=" + token, new JsonObject().put("name", "Edited via link"), "\"1\"");
+    Reply saved =
+        mallory.put(
+            "/api/layouts/" + id + "?link=" + token,
+            new JsonObject().put("name", "Edited via link"),
+            "\"1\"");
     assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
-    assertThat(mallory.delete("/api/layouts/" + id + "?link=" + token, null).status()).as("a link never deletes").isEqualTo(403);
+    assertThat(mallory.delete("/api/layouts/" + id + "?link=" + token, null).status())
+        .as("a link never deletes")
+        .isEqualTo(403);
 
     // a new token: the old link stops working
-    Reply reset = alice.put("/api/layouts/" + id + "/shares", new JsonObject().put("resetToken", true), null);
+    Reply reset =
+        alice.put("/api/layouts/" + id + "/shares", new JsonObject().put("resetToken", true), null);
     String newToken = reset.json().getJsonObject("link").getString("token");
     assertThat(newToken).isNotEqualTo(token);
     assertThat(reset.json().getJsonObject("link").getString("role")).isEqualTo("editor");
@@ -167,27 +221,54 @@ class LayoutSharingTest {
 
   @Test
   void sharesAreReplacedAsAWholeAndCheckedBeforeAnythingIsStored() {
-    String id = shared(new JsonArray().add(share("user", "bob", "viewer")).add(share("group", "finance", "editor")), null);
-    Reply replaced = alice.put("/api/layouts/" + id + "/shares",
-      new JsonObject().put("shares", new JsonArray().add(share("user", "carol", "editor"))), null);
-    assertThat(replaced.json().getJsonArray("shares")).containsExactly(share("user", "carol", "editor"));
+    String id =
+        shared(
+            new JsonArray()
+                .add(share("user", "bob", "viewer"))
+                .add(share("group", "finance", "editor")),
+            null);
+    Reply replaced =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("shares", new JsonArray().add(share("user", "carol", "editor"))),
+            null);
+    assertThat(replaced.json().getJsonArray("shares"))
+        .containsExactly(share("user", "carol", "editor"));
     assertThat(bob.get("/api/layouts/" + id).status()).isEqualTo(404);
     assertThat(carol.get("/api/layouts/" + id).json().getString("access")).isEqualTo("editor");
 
     String before = gateway.database().rowCounts();
-    Reply badRole = alice.put("/api/layouts/" + id + "/shares",
-      new JsonObject().put("shares", new JsonArray().add(share("user", "bob", "owner"))), null);
+    Reply badRole =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("shares", new JsonArray().add(share("user", "bob", "owner"))),
+            null);
     assertThat(badRole.status()).isEqualTo(400);
-    assertThat(badRole.json().getJsonArray("problems").getJsonObject(0).getString("field")).isEqualTo("/shares/0/role");
-    Reply badKind = alice.put("/api/layouts/" + id + "/shares",
-      new JsonObject().put("shares", new JsonArray().add(share("team", "bob", "viewer"))), null);
+    assertThat(badRole.json().getJsonArray("problems").getJsonObject(0).getString("field"))
+        .isEqualTo("/shares/0/role");
+    Reply badKind =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("shares", new JsonArray().add(share("team", "bob", "viewer"))),
+            null);
     assertThat(badKind.status()).isEqualTo(400);
-    Reply twice = alice.put("/api/layouts/" + id + "/shares",
-      new JsonObject().put("shares", new JsonArray().add(share("user", "bob", "viewer")).add(share("user", "bob", "editor"))), null);
+    Reply twice =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject()
+                .put(
+                    "shares",
+                    new JsonArray()
+                        .add(share("user", "bob", "viewer"))
+                        .add(share("user", "bob", "editor"))),
+            null);
     assertThat(twice.status()).isEqualTo(400);
     assertThat(twice.message()).contains("listed twice");
-    Reply blank = alice.put("/api/layouts/" + id + "/shares",
-      new JsonObject().put("shares", new JsonArray().add(share("user", "  ", "viewer"))), null);
+    Reply blank =
+        alice.put(
+            "/api/layouts/" + id + "/shares",
+            new JsonObject().put("shares", new JsonArray().add(share("user", "  ", "viewer"))),
+            null);
     assertThat(blank.status()).isEqualTo(400);
     assertThat(gateway.database().rowCounts()).isEqualTo(before);
     assertThat(carol.get("/api/layouts/" + id).json().getString("access")).isEqualTo("editor");
@@ -199,7 +280,10 @@ class LayoutSharingTest {
     String before = gateway.database().rowCounts();
 
     assertThat(gateway.as("vera").get("/api/me").json().getString("role")).isEqualTo("viewer");
-    Reply create = vera.post("/api/layouts", new JsonObject().put("name", "Mine").put("content", Contents.row("sales-table")));
+    Reply create =
+        vera.post(
+            "/api/layouts",
+            new JsonObject().put("name", "Mine").put("content", Contents.row("sales-table")));
     assertThat(create.status()).isEqualTo(403);
     assertThat(create.message()).contains("viewer role");
     assertThat(vera.post("/api/layouts/" + id + "/clone", null).status()).isEqualTo(403);
@@ -208,7 +292,10 @@ class LayoutSharingTest {
     assertThat(gateway.database().rowCounts()).isEqualTo(before);
 
     // but an editor share lets them edit that layout
-    assertThat(vera.put("/api/layouts/" + id, new JsonObject().put("name", "Vera edited"), "\"1\"").status()).isEqualTo(200);
+    assertThat(
+            vera.put("/api/layouts/" + id, new JsonObject().put("name", "Vera edited"), "\"1\"")
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -216,14 +303,29 @@ class LayoutSharingTest {
     String id = alice.create("Private to alice", Contents.row("sales-table")).getString("id");
 
     assertThat(root.get("/api/me").json().getString("role")).isEqualTo("admin");
-    assertThat(find(root.get("/api/layouts").json().getJsonArray("layouts"), id).getString("access")).isEqualTo("admin");
-    assertThat(find(root.get("/api/layouts?scope=mine").json().getJsonArray("layouts"), id)).isNull();
+    assertThat(
+            find(root.get("/api/layouts").json().getJsonArray("layouts"), id).getString("access"))
+        .isEqualTo("admin");
+    assertThat(find(root.get("/api/layouts?scope=mine").json().getJsonArray("layouts"), id))
+        .isNull();
     Reply opened = root.get("/api/layouts/" + id);
     assertThat(opened.json().getString("access")).isEqualTo("admin");
     assertThat(opened.json().getJsonArray("shares")).isEmpty();
-    assertThat(root.put("/api/layouts/" + id, new JsonObject().put("name", "Fixed by an admin"), "\"1\"").status()).isEqualTo(200);
-    assertThat(root.put("/api/layouts/" + id + "/shares", new JsonObject().put("shares",
-      new JsonArray().add(share("user", "bob", "viewer"))), null).status()).isEqualTo(200);
+    assertThat(
+            root.put(
+                    "/api/layouts/" + id,
+                    new JsonObject().put("name", "Fixed by an admin"),
+                    "\"1\"")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            root.put(
+                    "/api/layouts/" + id + "/shares",
+                    new JsonObject()
+                        .put("shares", new JsonArray().add(share("user", "bob", "viewer"))),
+                    null)
+                .status())
+        .isEqualTo(200);
     assertThat(bob.get("/api/layouts/" + id).status()).isEqualTo(200);
     assertThat(root.delete("/api/layouts/" + id, null).status()).isEqualTo(204);
     assertThat(alice.get("/api/layouts/" + id).status()).isEqualTo(404);
@@ -231,9 +333,16 @@ class LayoutSharingTest {
 
   @Test
   void deletingALayoutRemovesItsShares() {
-    String id = shared(new JsonArray().add(share("user", "bob", "editor")), new JsonObject().put("role", "viewer"));
+    String id =
+        shared(
+            new JsonArray().add(share("user", "bob", "editor")),
+            new JsonObject().put("role", "viewer"));
     assertThat(alice.delete("/api/layouts/" + id, null).status()).isEqualTo(204);
-    assertThat(gateway.database().number("SELECT count(*) FROM layouts.layout_shares WHERE layout_id = ?::uuid", id)).isZero();
+    assertThat(
+            gateway
+                .database()
+                .number("SELECT count(*) FROM layouts.layout_shares WHERE layout_id = ?::uuid", id))
+        .isZero();
     assertThat(bob.get("/api/layouts/" + id).status()).isEqualTo(404);
   }
 }

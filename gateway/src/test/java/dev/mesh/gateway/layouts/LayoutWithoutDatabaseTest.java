@@ -1,13 +1,16 @@
 package dev.mesh.gateway.layouts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** A gateway without a database (MESH_DATABASE_URL empty) explains that layouts need one, and does the rest. */
+/**
+ * A gateway without a database (MESH_DATABASE_URL empty) explains that layouts need one, and does
+ * the rest.
+ */
 class LayoutWithoutDatabaseTest {
 
   private static LayoutsUnderTest gateway;
@@ -25,10 +28,14 @@ class LayoutWithoutDatabaseTest {
   @Test
   void layoutsAnswer503NamingTheMissingSetting() {
     Caller alice = gateway.as("alice");
-    for (Reply reply : new Reply[] {
-      alice.get("/api/layouts"),
-      alice.post("/api/layouts", new JsonObject().put("name", "x").put("content", Contents.row("sales-table"))),
-      alice.get("/api/layouts/" + java.util.UUID.randomUUID() + "/revisions")}) {
+    for (Reply reply :
+        new Reply[] {
+          alice.get("/api/layouts"),
+          alice.post(
+              "/api/layouts",
+              new JsonObject().put("name", "x").put("content", Contents.row("sales-table"))),
+          alice.get("/api/layouts/" + java.util.UUID.randomUUID() + "/revisions")
+        }) {
       assertThat(reply.status()).isEqualTo(503);
       assertThat(reply.message()).contains("need a database").contains("MESH_DATABASE_URL");
     }

@@ -2,7 +2,6 @@ package dev.mesh.gateway.layouts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,8 +17,7 @@ import java.net.http.HttpResponse;
 final class LayoutsHttp {
 
   /** A status and the JSON body (an empty object when there is none). */
-  record Answer(int status, JsonObject body) {
-  }
+  record Answer(int status, JsonObject body) {}
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
@@ -34,10 +32,15 @@ final class LayoutsHttp {
   }
 
   Answer call(String method, String path, JsonObject body, Integer ifMatch) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-      .header("X-Forwarded-User", user)
-      .header("Accept", "application/json")
-      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("X-Forwarded-User", user)
+            .header("Accept", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (!groups.isEmpty()) {
       request.header("X-Forwarded-Groups", groups);
     }
@@ -48,9 +51,14 @@ final class LayoutsHttp {
       request.header("If-Match", "\"" + ifMatch + "\"");
     }
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String text = response.body();
-      return new Answer(response.statusCode(), text == null || text.isBlank() || !text.trim().startsWith("{") ? new JsonObject() : new JsonObject(text));
+      return new Answer(
+          response.statusCode(),
+          text == null || text.isBlank() || !text.trim().startsWith("{")
+              ? new JsonObject()
+              : new JsonObject(text));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -63,13 +71,29 @@ final class LayoutsHttp {
   JsonObject expect(int status, String method, String path, JsonObject body, Integer ifMatch) {
     Answer answer = call(method, path, body, ifMatch);
     if (answer.status() != status) {
-      throw new AssertionError(method + " " + path + " as " + user + ": expected " + status + ", got " + answer.status() + " " + answer.body());
+      throw new AssertionError(
+          method
+              + " "
+              + path
+              + " as "
+              + user
+              + ": expected "
+              + status
+              + ", got "
+              + answer.status()
+              + " "
+              + answer.body());
     }
     return answer.body();
   }
 
   JsonObject create(String name, JsonObject config) {
-    return expect(201, "POST", "/api/layouts", new JsonObject().put("name", name).put("content", new JsonObject().put("config", config)), null);
+    return expect(
+        201,
+        "POST",
+        "/api/layouts",
+        new JsonObject().put("name", name).put("content", new JsonObject().put("config", config)),
+        null);
   }
 
   JsonObject get(String id) {
@@ -81,7 +105,12 @@ final class LayoutsHttp {
   }
 
   void share(String id, JsonArray shares, JsonObject link) {
-    expect(200, "PUT", "/api/layouts/" + id + "/shares", new JsonObject().put("shares", shares).put("link", link), null);
+    expect(
+        200,
+        "PUT",
+        "/api/layouts/" + id + "/shares",
+        new JsonObject().put("shares", shares).put("link", link),
+        null);
   }
 
   /** A golden-layout config (as a person would write it, not resolved) of one row of windows. */
@@ -90,12 +119,21 @@ final class LayoutsHttp {
     for (String widget : widgets) {
       content.add(window(widget));
     }
-    return new JsonObject().put("root", new JsonObject().put("type", "row").put("content", content));
+    return new JsonObject()
+        .put("root", new JsonObject().put("type", "row").put("content", content));
   }
 
   static JsonObject window(String widget) {
-    return new JsonObject().put("type", "component").put("componentType", "mesh-widget").put("title", widget)
-      .put("componentState", new JsonObject().put("frame", "f-" + widget).put("widget", widget).put("attributes", new JsonObject()));
+    return new JsonObject()
+        .put("type", "component")
+        .put("componentType", "mesh-widget")
+        .put("title", widget)
+        .put(
+            "componentState",
+            new JsonObject()
+                .put("frame", "f-" + widget)
+                .put("widget", widget)
+                .put("attributes", new JsonObject()));
   }
 
   static JsonObject shareWith(String kind, String name, String role) {

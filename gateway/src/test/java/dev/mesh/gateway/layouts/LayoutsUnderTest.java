@@ -1,5 +1,7 @@
 package dev.mesh.gateway.layouts;
 
+import static dev.mesh.common.testing.TestCluster.await;
+
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
@@ -8,13 +10,10 @@ import dev.mesh.gateway.GatewayVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.client.WebClient;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.function.UnaryOperator;
-
-import static dev.mesh.common.testing.TestCluster.await;
 
 /**
  * A real gateway on a real (one-member) cluster, with a database of its own on the test PostgreSQL:
@@ -65,10 +64,17 @@ final class LayoutsUnderTest implements AutoCloseable {
   }
 
   private void deploy() {
-    deployment = await(node.vertx().deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+    deployment =
+        await(
+            node.vertx()
+                .deployVerticle(
+                    new GatewayVerticle(), new DeploymentOptions().setConfig(config.toJson())));
   }
 
-  /** Stops the gateway and starts it again, on the same database, with settings changed by {@code settings}. */
+  /**
+   * Stops the gateway and starts it again, on the same database, with settings changed by {@code
+   * settings}.
+   */
   void restart(UnaryOperator<MeshConfig> settings) {
     await(node.vertx().undeploy(deployment));
     config = settings.apply(config);

@@ -1,7 +1,6 @@
 package dev.mesh.gateway.layouts;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL for the layouts tests: one embedded server for the whole test JVM (started on
- * first use, stopped when the JVM exits), and a fresh database for each test class, so classes never
- * see each other's layouts. The tests read the tables directly to check that a refusal stored nothing.
+ * first use, stopped when the JVM exits), and a fresh database for each test class, so classes
+ * never see each other's layouts. The tests read the tables directly to check that a refusal stored
+ * nothing.
  */
 final class TestDatabase {
 
@@ -33,7 +33,8 @@ final class TestDatabase {
         server = EmbeddedPostgres.builder().start();
       }
       String name = "layouts_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
-      try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = server.getPostgresDatabase().getConnection();
+          Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE " + name);
       }
       return new TestDatabase(name);
@@ -49,7 +50,8 @@ final class TestDatabase {
 
   /** The single number a query answers, e.g. a count. */
   long number(String sql, Object... params) {
-    try (Connection c = connection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = connection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         s.setObject(i + 1, params[i]);
       }
@@ -64,7 +66,8 @@ final class TestDatabase {
 
   /** The single text a query answers, or null. */
   String text(String sql, Object... params) {
-    try (Connection c = connection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = connection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         s.setObject(i + 1, params[i]);
       }
@@ -76,11 +79,16 @@ final class TestDatabase {
     }
   }
 
-  /** How many layouts, revisions and shares are stored: what a refused request must leave unchanged. */
+  /**
+   * How many layouts, revisions and shares are stored: what a refused request must leave unchanged.
+   */
   String rowCounts() {
-    return number("SELECT count(*) FROM layouts.layouts") + " layouts, "
-      + number("SELECT count(*) FROM layouts.layout_revisions") + " revisions, "
-      + number("SELECT count(*) FROM layouts.layout_shares") + " shares";
+    return number("SELECT count(*) FROM layouts.layouts")
+        + " layouts, "
+        + number("SELECT count(*) FROM layouts.layout_revisions")
+        + " revisions, "
+        + number("SELECT count(*) FROM layouts.layout_shares")
+        + " shares";
   }
 
   Connection connection() throws SQLException {

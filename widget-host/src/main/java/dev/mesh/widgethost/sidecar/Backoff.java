@@ -4,17 +4,16 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Delays between attempts while the registry is away: 0.5 s doubling up to 30 s. Each delay is drawn
- * between half and all of its step, so the sidecars of a whole cluster do not all call a registry that
- * just came back in the same instant, yet none of them retries in a tight loop.
+ * Delays between attempts while the registry is away: 0.5 s doubling up to 30 s. Each delay is
+ * drawn between half and all of its step, so the sidecars of a whole cluster do not all call a
+ * registry that just came back in the same instant, yet none of them retries in a tight loop.
  */
 final class Backoff {
 
   static final Duration FIRST = Duration.ofMillis(500);
   static final Duration MAX = Duration.ofSeconds(30);
 
-  private Backoff() {
-  }
+  private Backoff() {}
 
   /** Delay before the next attempt after {@code failures} failed attempts in a row (1 or more). */
   static long afterFailures(int failures, DoubleSupplier random) {

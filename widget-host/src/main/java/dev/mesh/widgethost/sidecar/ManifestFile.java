@@ -11,7 +11,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collections;
@@ -21,9 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The file named by {@code MESH_SIDECAR_MANIFEST}: one widget manifest, or an array of them, each valid
- * against the manifest contract. Every problem is an {@link IllegalArgumentException} whose message
- * names the file and says what to fix, so it can be the one line a failed start logs.
+ * The file named by {@code MESH_SIDECAR_MANIFEST}: one widget manifest, or an array of them, each
+ * valid against the manifest contract. Every problem is an {@link IllegalArgumentException} whose
+ * message names the file and says what to fix, so it can be the one line a failed start logs.
  */
 final class ManifestFile {
 
@@ -39,8 +38,9 @@ final class ManifestFile {
 
   static ManifestFile of(MeshConfig settings) {
     if (!settings.isSet(Setting.SIDECAR_MANIFEST)) {
-      throw new IllegalArgumentException(Setting.SIDECAR_MANIFEST.key()
-        + " is not set: in sidecar mode it names the JSON file of the widget manifest(s) to register");
+      throw new IllegalArgumentException(
+          Setting.SIDECAR_MANIFEST.key()
+              + " is not set: in sidecar mode it names the JSON file of the widget manifest(s) to register");
     }
     return new ManifestFile(settings.string(Setting.SIDECAR_MANIFEST));
   }
@@ -51,13 +51,16 @@ final class ManifestFile {
 
   /** The manifests by id, in the file's order. */
   Future<Map<String, JsonObject>> read(Vertx vertx) {
-    return vertx.fileSystem().props(path)
-      .compose(props -> {
-        stamp = stamp(props);
-        return vertx.fileSystem().readFile(path);
-      })
-      .recover(e -> Future.failedFuture(problem(unreadable(e))))
-      .map(this::parse);
+    return vertx
+        .fileSystem()
+        .props(path)
+        .compose(
+            props -> {
+              stamp = stamp(props);
+              return vertx.fileSystem().readFile(path);
+            })
+        .recover(e -> Future.failedFuture(problem(unreadable(e))))
+        .map(this::parse);
   }
 
   /**
@@ -65,14 +68,17 @@ final class ManifestFile {
    * change once, so that its loss is reported once, not every second.
    */
   Future<Boolean> changed(Vertx vertx) {
-    return vertx.fileSystem().props(path)
-      .map(ManifestFile::stamp)
-      .otherwise("missing")
-      .map(now -> {
-        boolean changed = !now.equals(stamp);
-        stamp = now;
-        return changed;
-      });
+    return vertx
+        .fileSystem()
+        .props(path)
+        .map(ManifestFile::stamp)
+        .otherwise("missing")
+        .map(
+            now -> {
+              boolean changed = !now.equals(stamp);
+              stamp = now;
+              return changed;
+            });
   }
 
   private static String stamp(FileProps props) {
@@ -98,12 +104,15 @@ final class ManifestFile {
         throw problem("holds an empty array: list at least one widget manifest");
       }
     } else {
-      throw problem("must hold a manifest object or an array of them, not " + (json == null ? "null" : "a JSON " + json.getClass().getSimpleName()));
+      throw problem(
+          "must hold a manifest object or an array of them, not "
+              + (json == null ? "null" : "a JSON " + json.getClass().getSimpleName()));
     }
     Map<String, JsonObject> manifests = new LinkedHashMap<>();
     for (int i = 0; i < items.size(); i++) {
       Object item = items.getValue(i);
-      String which = items.size() == 1 ? ": the manifest" : ": manifest " + (i + 1) + " of " + items.size();
+      String which =
+          items.size() == 1 ? ": the manifest" : ": manifest " + (i + 1) + " of " + items.size();
       if (!(item instanceof JsonObject manifest)) {
         throw problem(which + " is not a JSON object");
       }
@@ -120,8 +129,8 @@ final class ManifestFile {
   }
 
   /**
-   * The parser's reason and where, without its notes about sources: "Unexpected character ('}' (code
-   * 125)): was expecting double-quote to start field name at line 1, column 8".
+   * The parser's reason and where, without its notes about sources: "Unexpected character ('}'
+   * (code 125)): was expecting double-quote to start field name at line 1, column 8".
    */
   private static String parserMessage(String message) {
     if (message == null) {

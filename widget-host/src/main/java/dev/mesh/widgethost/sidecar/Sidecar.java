@@ -4,18 +4,19 @@ import dev.mesh.common.MeshConfig;
 import dev.mesh.common.ServiceMain;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** The widget-host process in sidecar mode: a plain (non-clustered) Vert.x running {@link SidecarVerticle}. */
+/**
+ * The widget-host process in sidecar mode: a plain (non-clustered) Vert.x running {@link
+ * SidecarVerticle}.
+ */
 public final class Sidecar {
 
   private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
   private static final String NAME = "widget-host sidecar";
 
-  private Sidecar() {
-  }
+  private Sidecar() {}
 
   /**
    * Starts the sidecar and, on SIGTERM, stops it (removing its widgets from the registry). A bad
@@ -26,8 +27,12 @@ public final class Sidecar {
     Vertx vertx = Vertx.vertx();
     SidecarVerticle sidecar = new SidecarVerticle();
     try {
-      ServiceMain.await(vertx.deployVerticle(sidecar, new DeploymentOptions().setConfig(config.toJson()))
-        .toCompletionStage(), 30, "the sidecar");
+      ServiceMain.await(
+          vertx
+              .deployVerticle(sidecar, new DeploymentOptions().setConfig(config.toJson()))
+              .toCompletionStage(),
+          30,
+          "the sidecar");
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof IllegalArgumentException) {
@@ -40,10 +45,14 @@ public final class Sidecar {
       System.exit(1);
       return;
     }
-    // registered after a successful start, so a failed one exits with its single line and no stop notes
+    // registered after a successful start, so a failed one exits with its single line and no stop
+    // notes
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "sidecar-shutdown"));
-    LOG.log(System.Logger.Level.INFO, "{0} ready in {1} ms", NAME,
-      TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "{0} ready in {1} ms",
+        NAME,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   private static void stop(Vertx vertx) {

@@ -14,15 +14,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 /**
- * A real registry, the only member of a test cluster, on a port fixed for the whole class: it can be
- * stopped (its records are lost with the cluster's only member) and started again where a sidecar
- * keeps looking for it. With a recorder of its change feed and a REST client.
+ * A real registry, the only member of a test cluster, on a port fixed for the whole class: it can
+ * be stopped (its records are lost with the cluster's only member) and started again where a
+ * sidecar keeps looking for it. With a recorder of its change feed and a REST client.
  */
 final class RegistryOnPort implements AutoCloseable {
 
@@ -38,13 +37,18 @@ final class RegistryOnPort implements AutoCloseable {
 
   private RegistryOnPort(int ttlSeconds) {
     port = freePort();
-    config = cluster.config()
-      .with(Setting.REGISTRY_PORT, port)
-      .with(Setting.REGISTRY_TOKEN, TOKEN)
-      .with(Setting.REGISTRY_TTL_SECONDS, ttlSeconds);
+    config =
+        cluster
+            .config()
+            .with(Setting.REGISTRY_PORT, port)
+            .with(Setting.REGISTRY_TOKEN, TOKEN)
+            .with(Setting.REGISTRY_TTL_SECONDS, ttlSeconds);
   }
 
-  /** A registry whose REST registrations live {@code ttlSeconds} without a heartbeat, not started yet. */
+  /**
+   * A registry whose REST registrations live {@code ttlSeconds} without a heartbeat, not started
+   * yet.
+   */
   static RegistryOnPort create(int ttlSeconds) {
     return new RegistryOnPort(ttlSeconds);
   }
@@ -77,7 +81,8 @@ final class RegistryOnPort implements AutoCloseable {
       return null;
     }
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + id + ": " + response.statusCode() + " " + response.bodyAsString());
+      throw new AssertionError(
+          "GET " + id + ": " + response.statusCode() + " " + response.bodyAsString());
     }
     return response.bodyAsJsonObject();
   }
@@ -88,15 +93,16 @@ final class RegistryOnPort implements AutoCloseable {
   }
 
   private HttpResponse<Buffer> send(HttpMethod method, String uri) {
-    HttpRequest<Buffer> request = web.request(method, port, "127.0.0.1", uri)
-      .putHeader("Authorization", "Bearer " + TOKEN)
-      .timeout(5000);
+    HttpRequest<Buffer> request =
+        web.request(method, port, "127.0.0.1", uri)
+            .putHeader("Authorization", "Bearer " + TOKEN)
+            .timeout(5000);
     return TestCluster.await(request.send());
   }
 
   /**
-   * A port free now, from the kernel's ephemeral range. It stays free: the test cluster's own ports are
-   * below that range, and nothing else in the test binds a fixed port.
+   * A port free now, from the kernel's ephemeral range. It stays free: the test cluster's own ports
+   * are below that range, and nothing else in the test binds a fixed port.
    */
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {

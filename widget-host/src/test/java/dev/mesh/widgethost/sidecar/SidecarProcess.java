@@ -1,7 +1,6 @@
 package dev.mesh.widgethost.sidecar;
 
 import dev.mesh.widgethost.WidgetHostMain;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link WidgetHostMain} in a JVM of its own, configured by MESH_* environment variables as in a pod,
- * so that a test sees its exit code and log lines and can stop it with SIGTERM. Its output is copied to
- * the test's output with a {@code [widget-host]} prefix.
+ * {@link WidgetHostMain} in a JVM of its own, configured by MESH_* environment variables as in a
+ * pod, so that a test sees its exit code and log lines and can stop it with SIGTERM. Its output is
+ * copied to the test's output with a {@code [widget-host]} prefix.
  */
 final class SidecarProcess implements AutoCloseable {
 
@@ -27,14 +26,19 @@ final class SidecarProcess implements AutoCloseable {
   private final Thread pump;
 
   private SidecarProcess(Map<String, String> settings) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {
       command.add("-Djava.util.logging.config.file=" + logging);
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WidgetHostMain.class.getName()));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), WidgetHostMain.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("MESH_"));
     builder.environment().putAll(settings);
@@ -59,7 +63,8 @@ final class SidecarProcess implements AutoCloseable {
 
   /** SIGTERM, as Kubernetes stops a container. */
   void terminate() {
-    // through the handle: Process.destroy() would also close our end of its output, losing the last lines
+    // through the handle: Process.destroy() would also close our end of its output, losing the last
+    // lines
     process.toHandle().destroy();
   }
 
@@ -67,7 +72,8 @@ final class SidecarProcess implements AutoCloseable {
   int exitCode(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("widget-host still running after " + timeout.toSeconds() + " s; output: " + lines);
+        throw new AssertionError(
+            "widget-host still running after " + timeout.toSeconds() + " s; output: " + lines);
       }
       // the pump ends at the end of the output, once it copied the last lines
       pump.join(TimeUnit.SECONDS.toMillis(10));
@@ -79,7 +85,9 @@ final class SidecarProcess implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         System.out.println("[widget-host " + process.pid() + "] " + line);
