@@ -22,9 +22,13 @@ class HelloWidget extends HTMLElement {
     this.shadowRoot.querySelector('button').addEventListener('click', () => {
       // Publish: bubbles + composed let the event leave the shadow root and reach the dashboard,
       // which hands it to every widget whose manifest "listens" to the topic.
-      this.dispatchEvent(new CustomEvent('mesh:publish', {
-        bubbles: true, composed: true, detail: { topic: 'hello-wave', payload: { name: this.#greeted() } },
-      }));
+      this.dispatchEvent(
+        new CustomEvent('mesh:publish', {
+          bubbles: true,
+          composed: true,
+          detail: { topic: 'hello-wave', payload: { name: this.#greeted() } },
+        }),
+      );
     });
     // Receive: the dashboard dispatches mesh:event on this element for the topics the manifest lists.
     this.addEventListener('mesh:event', (e) => {
@@ -34,13 +38,21 @@ class HelloWidget extends HTMLElement {
     });
   }
 
-  connectedCallback() { this.#show(this.#greeted()); }
-  attributeChangedCallback() { this.#show(this.getAttribute('name') || 'world'); }
+  connectedCallback() {
+    this.#show(this.#greeted());
+  }
+  attributeChangedCallback() {
+    this.#show(this.getAttribute('name') || 'world');
+  }
 
-  #greeted() { return this.shadowRoot.querySelector('strong').textContent || this.getAttribute('name') || 'world'; }
+  #greeted() {
+    return this.shadowRoot.querySelector('strong').textContent || this.getAttribute('name') || 'world';
+  }
 
   // textContent, not innerHTML: a payload is data, never markup
-  #show(name) { this.shadowRoot.querySelector('strong').textContent = name; }
+  #show(name) {
+    this.shadowRoot.querySelector('strong').textContent = name;
+  }
 }
 
 // Guarded, so that a second copy of the module on the same page does not throw.

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const out = path.resolve(process.argv[2] || process.env.MESH_EXAMPLES_OUT || path.join(here, '../../../target/classes/mesh-examples'));
+const out = path.resolve(
+  process.argv[2] || process.env.MESH_EXAMPLES_OUT || path.join(here, '../../../target/classes/mesh-examples'),
+);
 
 // Sources that end up inside the bundle; everything else in a widget folder is an asset, copied as is.
 const SOURCE = /\.(m?js|ts)$/;
@@ -101,6 +103,8 @@ const built = [];
 for (const folder of folders) built.push(await bundle(folder));
 checkTopics(built.map((b) => b.manifest));
 for (const b of built) {
-  console.log(`${b.manifest.id.padEnd(14)} ${b.module.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(6)} KiB   + ${b.copied.join(', ')}`);
+  console.log(
+    `${b.manifest.id.padEnd(14)} ${b.module.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(6)} KiB   + ${b.copied.join(', ')}`,
+  );
 }
 console.log(`${built.length} widgets in ${out}`);

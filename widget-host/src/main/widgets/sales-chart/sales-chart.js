@@ -117,7 +117,11 @@ class MeshSalesChart extends HTMLElement {
       this.#chart.options = this.#options(unit, locale);
       this.#chart.update();
     } else {
-      this.#chart = new Chart(canvas, { type: 'bar', data: { labels, datasets: [dataset] }, options: this.#options(unit, locale) });
+      this.#chart = new Chart(canvas, {
+        type: 'bar',
+        data: { labels, datasets: [dataset] },
+        options: this.#options(unit, locale),
+      });
     }
     this.setAttribute('data-region', region);
   }

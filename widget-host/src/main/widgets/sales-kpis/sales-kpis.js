@@ -1,20 +1,9 @@
 // Key figures of the selected region, written with Lit to show that a widget may use a framework:
 // the build compiles it into one self-contained ES module that defines an ordinary custom element.
 import { LitElement, css, html } from 'lit';
-import { localeOf, money, monthName, percent, period, readSelection, sum } from '../shared/sales.js';
+import { keyFigures, localeOf, money, monthName, percent, period, readSelection } from '../shared/sales.js';
 
 const TAG = 'mesh-sales-kpis';
-
-/** Total, best month and the last six months against the six before (when there are twelve or more). */
-function figures({ months, sales, total }) {
-  let best = 0;
-  sales.forEach((v, i) => { if (v > sales[best]) best = i; });
-  const n = sales.length;
-  const half = n >= 12
-    ? { recent: sum(sales.slice(n - 6)), before: sum(sales.slice(n - 12, n - 6)), from: n - 12 }
-    : null;
-  return { total, best, half, months, sales };
-}
 
 class MeshSalesKpis extends LitElement {
   static properties = {
@@ -83,7 +72,7 @@ class MeshSalesKpis extends LitElement {
     }
     const locale = localeOf(this.locale);
     const { region, unit } = this._selection;
-    const { total, best, half, months, sales } = figures(this._selection);
+    const { total, best, half, months, sales } = keyFigures(this._selection);
     const change = half && half.before !== 0 ? half.recent / half.before - 1 : null;
     const range = (a, b) => `${monthName(months[a], locale)}–${monthName(months[b], locale)}`;
     return html`
@@ -101,11 +90,13 @@ class MeshSalesKpis extends LitElement {
         </section>
         <section class="card" data-kpi="half-year" aria-label="Half-year change">
           <div class="label">Half-year change</div>
-          ${change === null
-            ? html`<div class="value">–</div><div class="note">needs 12 months</div>`
-            : html`
+          ${
+            change === null
+              ? html`<div class="value">–</div><div class="note">needs 12 months</div>`
+              : html`
               <div class="value ${change >= 0 ? 'up' : 'down'}">${change >= 0 ? '▲' : '▼'} ${percent(change, locale)}</div>
-              <div class="note">${range(months.length - 6, months.length - 1)} vs ${range(half.from, half.from + 5)}</div>`}
+              <div class="note">${range(months.length - 6, months.length - 1)} vs ${range(half.from, half.from + 5)}</div>`
+          }
         </section>
       </div>`;
   }

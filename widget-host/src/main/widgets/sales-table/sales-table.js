@@ -1,6 +1,6 @@
 // Sales by region: a vanilla Web Component. It loads the data set shipped beside it, shows one row per
 // region, and publishes the selected region as `row-selected` for any widget that listens.
-import { localeOf, money, period, selectionOf, sum } from '../shared/sales.js';
+import { isSalesData, localeOf, money, period, selectionOf, sum } from '../shared/sales.js';
 
 // Resolved against this module's own URL, so the widget works under whatever versioned path the
 // widget-host (or a CDN) serves it from.
@@ -77,8 +77,10 @@ function sparkline(values) {
   const min = Math.min(...values);
   const span = Math.max(...values) - min || 1;
   const line = document.createElementNS(SVG, 'polyline');
-  line.setAttribute('points', values
-    .map((v, i) => `${(i * 100) / Math.max(values.length - 1, 1)},${22 - ((v - min) / span) * 20}`).join(' '));
+  line.setAttribute(
+    'points',
+    values.map((v, i) => `${(i * 100) / Math.max(values.length - 1, 1)},${22 - ((v - min) / span) * 20}`).join(' '),
+  );
   line.setAttribute('fill', 'none');
   line.setAttribute('stroke', 'currentColor');
   line.setAttribute('stroke-width', '2');
@@ -94,14 +96,6 @@ function cell(text, className, title) {
   if (className) td.className = className;
   if (title) td.title = title;
   return td;
-}
-
-/** Checks the data file before anything is drawn from it, so a bad file is a message, not a broken table. */
-function validData(data) {
-  return data && typeof data === 'object' && typeof data.unit === 'string' && Array.isArray(data.months)
-    && data.months.length > 0 && Array.isArray(data.regions) && data.regions.every((r) => r
-      && typeof r.region === 'string' && Array.isArray(r.sales) && r.sales.length === data.months.length
-      && r.sales.every((v) => typeof v === 'number' && Number.isFinite(v)));
 }
 
 class MeshSalesTable extends HTMLElement {
@@ -135,7 +129,9 @@ class MeshSalesTable extends HTMLElement {
   connectedCallback() {
     if (!this.#data && !this.#loading) {
       this.setAttribute('data-state', 'loading');
-      this.#loading = this.#load().finally(() => { this.#loading = null; });
+      this.#loading = this.#load().finally(() => {
+        this.#loading = null;
+      });
     }
   }
 
@@ -148,7 +144,7 @@ class MeshSalesTable extends HTMLElement {
       const response = await fetch(DATA_URL);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
-      if (!validData(data)) throw new Error('unexpected format');
+      if (!isSalesData(data)) throw new Error('unexpected format');
       this.#data = data;
       this.#render();
       this.setAttribute('data-state', 'ready');
@@ -175,7 +171,9 @@ class MeshSalesTable extends HTMLElement {
     const note = document.createElement('small');
     note.textContent = `${period(months, locale)}, ${unit}`;
     caption.append(note);
-    table.querySelectorAll('thead .q').forEach((th) => { th.hidden = !hasQuarters; });
+    table.querySelectorAll('thead .q').forEach((th) => {
+      th.hidden = !hasQuarters;
+    });
 
     const rows = regions.map((r) => {
       const tr = document.createElement('tr');
@@ -198,7 +196,8 @@ class MeshSalesTable extends HTMLElement {
     const all = sum(regions.map((r) => sum(r.sales)));
     foot.append(cell('All regions'), cell('', 'trend'));
     if (hasQuarters) {
-      for (let q = 0; q < 4; q++) foot.append(cell(money(sum(regions.map((r) => quarter(r.sales, q))), unit, locale, 'short'), 'q'));
+      for (let q = 0; q < 4; q++)
+        foot.append(cell(money(sum(regions.map((r) => quarter(r.sales, q))), unit, locale, 'short'), 'q'));
     }
     foot.append(cell(money(all, unit, locale, 'short'), 'total', money(all, unit, locale)));
     table.querySelector('tfoot').replaceChildren(foot);
@@ -240,11 +239,13 @@ class MeshSalesTable extends HTMLElement {
     this.#markSelection();
     row.focus();
     // bubbles + composed: the event leaves the shadow root and reaches the dashboard, which forwards it
-    this.dispatchEvent(new CustomEvent('mesh:publish', {
-      bubbles: true,
-      composed: true,
-      detail: { topic: 'row-selected', payload: selectionOf(r.region, this.#data.unit, this.#data.months, r.sales) },
-    }));
+    this.dispatchEvent(
+      new CustomEvent('mesh:publish', {
+        bubbles: true,
+        composed: true,
+        detail: { topic: 'row-selected', payload: selectionOf(r.region, this.#data.unit, this.#data.months, r.sales) },
+      }),
+    );
   }
 }
 

@@ -29,29 +29,68 @@ export function sum(values) {
   return values.reduce((a, b) => a + b, 0);
 }
 
+/** Checks the data file before anything is drawn from it, so a bad file is a message, not a broken table. */
+export function isSalesData(data) {
+  return (
+    data &&
+    typeof data === 'object' &&
+    typeof data.unit === 'string' &&
+    Array.isArray(data.months) &&
+    data.months.length > 0 &&
+    Array.isArray(data.regions) &&
+    data.regions.every(
+      (r) =>
+        r &&
+        typeof r.region === 'string' &&
+        Array.isArray(r.sales) &&
+        r.sales.length === data.months.length &&
+        r.sales.every((v) => typeof v === 'number' && Number.isFinite(v)),
+    )
+  );
+}
+
+/** Total, best month and the last six months against the six before (when there are twelve or more). */
+export function keyFigures({ months, sales, total }) {
+  let best = 0;
+  sales.forEach((v, i) => {
+    if (v > sales[best]) best = i;
+  });
+  const n = sales.length;
+  const half =
+    n >= 12 ? { recent: sum(sales.slice(n - 6)), before: sum(sales.slice(n - 12, n - 6)), from: n - 12 } : null;
+  return { total, best, half, months, sales };
+}
 
 /**
  * An amount: whole currency units ("€1,234,567"), `short` for table cells ("€1.2M", always one decimal
  * so that a column lines up) or `axis` for chart ticks ("€500K", no needless ".0").
  */
 export function money(value, unit, locale, style = 'full') {
-  return cached(`m|${locale}|${unit}|${style}`, () => new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: unit,
-    notation: style === 'full' ? 'standard' : 'compact',
-    minimumFractionDigits: style === 'short' ? 1 : 0,
-    maximumFractionDigits: style === 'full' ? 0 : 1,
-  })).format(value);
+  return cached(
+    `m|${locale}|${unit}|${style}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency: unit,
+        notation: style === 'full' ? 'standard' : 'compact',
+        minimumFractionDigits: style === 'short' ? 1 : 0,
+        maximumFractionDigits: style === 'full' ? 0 : 1,
+      }),
+  ).format(value);
 }
 
 /** A signed change as a percentage with one decimal ("+12.3%"). */
 export function percent(ratio, locale) {
-  return cached(`p|${locale}`, () => new Intl.NumberFormat(locale, {
-    style: 'percent',
-    signDisplay: 'exceptZero',
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  })).format(ratio);
+  return cached(
+    `p|${locale}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: 'percent',
+        signDisplay: 'exceptZero',
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }),
+  ).format(ratio);
 }
 
 function utc(month) {
@@ -61,14 +100,18 @@ function utc(month) {
 
 /** The name of a "YYYY-MM" month ("Dec" or "December"); UTC so that no time zone moves it. */
 export function monthName(month, locale, style = 'short') {
-  return cached(`d|${locale}|${style}`, () => new Intl.DateTimeFormat(locale, { month: style, timeZone: 'UTC' }))
-    .format(utc(month));
+  return cached(
+    `d|${locale}|${style}`,
+    () => new Intl.DateTimeFormat(locale, { month: style, timeZone: 'UTC' }),
+  ).format(utc(month));
 }
 
 /** The span of a list of "YYYY-MM" months, as the locale writes a range ("Jan – Dec 2025"). */
 export function period(months, locale) {
-  return cached(`r|${locale}`, () => new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }))
-    .formatRange(utc(months[0]), utc(months[months.length - 1]));
+  return cached(
+    `r|${locale}`,
+    () => new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }),
+  ).formatRange(utc(months[0]), utc(months[months.length - 1]));
 }
 
 /**

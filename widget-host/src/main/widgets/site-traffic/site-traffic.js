@@ -1,10 +1,30 @@
 // Traffic of one tracked site: headline numbers against the period before, visitors now, and views and
 // unique visitors over time (Chart.js). New hits arrive pushed on the tracker's live feed and are added
 // where they belong; a `page-selected` event narrows everything to that page.
-import { CategoryScale, Chart, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import {
-  AnalyticsElement, BUCKET_MS, PAGE_SELECTED, api, baseStyles, bucketLabel, clock, compact, count, el, fillSnippet,
-  percent, rangePicker,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import {
+  AnalyticsElement,
+  BUCKET_MS,
+  PAGE_SELECTED,
+  api,
+  baseStyles,
+  bucketLabel,
+  clock,
+  compact,
+  count,
+  fillSnippet,
+  percent,
+  rangePicker,
 } from '../shared/analytics.js';
 
 // only what a line chart needs, so that the rest of Chart.js stays out of the bundle
@@ -226,8 +246,9 @@ class MeshSiteTraffic extends AnalyticsElement {
     const severalDays = points.length > 0 && points[points.length - 1].t - points[0].t > BUCKET_MS.day;
     const labels = points.map((p) => bucketLabel(p.t, data.bucket, severalDays, locale));
     const what = data.page === null ? this.site : `${data.page} on ${this.site}`;
-    const caption = `Views and unique visitors per ${data.bucket} of ${what}, ${data.range.label.toLowerCase()}. `
-      + `Views come in live; unique visitors are counted when the range loads (${clock(data.at, locale)}).`;
+    const caption =
+      `Views and unique visitors per ${data.bucket} of ${what}, ${data.range.label.toLowerCase()}. ` +
+      `Views come in live; unique visitors are counted when the range loads (${clock(data.at, locale)}).`;
     this.shadowRoot.querySelector('figcaption').textContent = caption;
     const canvas = this.shadowRoot.querySelector('canvas');
     canvas.setAttribute('aria-label', `Line chart: ${caption} ${count(data.views, locale)} views in all.`);
@@ -238,14 +259,31 @@ class MeshSiteTraffic extends AnalyticsElement {
     const grid = style.getPropertyValue('--mesh-border').trim() || '#e5e7eb';
     const soft = style.getPropertyValue('--mesh-accent-soft').trim() || 'rgba(37, 99, 235, 0.12)';
     const datasets = [
-      { label: 'Views', data: points.map((p) => p.views), borderColor: accent, backgroundColor: soft, fill: true,
-        pointRadius: 0, borderWidth: 2, tension: 0.25 },
-      { label: 'Unique visitors', data: points.map((p) => p.visitors), borderColor: muted, borderDash: [4, 3],
-        pointRadius: 0, borderWidth: 1.5, tension: 0.25 },
+      {
+        label: 'Views',
+        data: points.map((p) => p.views),
+        borderColor: accent,
+        backgroundColor: soft,
+        fill: true,
+        pointRadius: 0,
+        borderWidth: 2,
+        tension: 0.25,
+      },
+      {
+        label: 'Unique visitors',
+        data: points.map((p) => p.visitors),
+        borderColor: muted,
+        borderDash: [4, 3],
+        pointRadius: 0,
+        borderWidth: 1.5,
+        tension: 0.25,
+      },
     ];
     if (this.#chart) {
       this.#chart.data.labels = labels;
-      this.#chart.data.datasets.forEach((d, i) => { d.data = datasets[i].data; });
+      this.#chart.data.datasets.forEach((d, i) => {
+        d.data = datasets[i].data;
+      });
       // live additions redraw without animation, so that a busy site does not keep the chart moving
       this.#chart.update('none');
       return;
@@ -264,7 +302,10 @@ class MeshSiteTraffic extends AnalyticsElement {
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${count(item.parsed.y, this.locale)}` } },
         },
         scales: {
-          x: { grid: { display: false }, ticks: { color: muted, font, maxTicksLimit: 8, maxRotation: 0, autoSkip: true } },
+          x: {
+            grid: { display: false },
+            ticks: { color: muted, font, maxTicksLimit: 8, maxRotation: 0, autoSkip: true },
+          },
           y: {
             beginAtZero: true,
             grid: { color: grid },

@@ -2,7 +2,14 @@
 // ({site, page}), which narrows the traffic chart (this widget's sources too); selecting it again
 // publishes {site, page: null}: all pages again.
 import {
-  AnalyticsElement, PAGE_SELECTED, api, baseStyles, count, el, fillSnippet, rangePicker,
+  AnalyticsElement,
+  PAGE_SELECTED,
+  api,
+  baseStyles,
+  count,
+  el,
+  fillSnippet,
+  rangePicker,
 } from '../shared/analytics.js';
 
 const TAG = 'mesh-top-pages';
@@ -102,7 +109,9 @@ class MeshTopPages extends AnalyticsElement {
 
   /** The rows shown: `[{page, views, visitors}]` (visitors null where unknown until the next load). */
   get rows() {
-    return this.#data ? this.#top(this.#data.pages).map(([page, v]) => ({ page, views: v.views, visitors: v.visitors })) : null;
+    return this.#data
+      ? this.#top(this.#data.pages).map(([page, v]) => ({ page, views: v.views, visitors: v.visitors }))
+      : null;
   }
 
   get limit() {
@@ -193,17 +202,23 @@ class MeshTopPages extends AnalyticsElement {
       button.title = page;
       button.setAttribute('aria-pressed', String(page === this.page));
       th.append(button);
-      tr.append(th, numberCell(count(v.views, locale), 'n'),
+      tr.append(
+        th,
+        numberCell(count(v.views, locale), 'n'),
         v.visitors === null
           ? numberCell('–', 'n visitors', 'Counted at the next load (a page new in this range)')
-          : numberCell(count(v.visitors, locale), 'n visitors'));
+          : numberCell(count(v.visitors, locale), 'n visitors'),
+      );
       return tr;
     });
     root.querySelector('table.pages tbody').replaceChildren(...rows);
     if (focused) root.querySelector(`table.pages tr[data-page="${CSS.escape(focused)}"] button`)?.focus();
 
     const sourcesCaption = root.querySelector('table.sources caption');
-    sourcesCaption.replaceChildren('Top sources', el('small', null, data.page === null ? 'all pages' : `of ${data.page}`));
+    sourcesCaption.replaceChildren(
+      'Top sources',
+      el('small', null, data.page === null ? 'all pages' : `of ${data.page}`),
+    );
     const sources = this.#top(data.sources).map(([source, v]) => {
       const tr = el('tr');
       const th = el('th', source === '' ? 'direct' : null, source === '' ? 'Direct or unknown' : source);

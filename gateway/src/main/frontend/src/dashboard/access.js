@@ -11,9 +11,19 @@ export function accessOf({ me, meError, layout, link }) {
   const role = me ? me.role : null;
   const unavailable = me ? null : `Layouts are unavailable: ${meError || 'the server did not say who you are.'}`;
   const canCreate = role === 'editor' || role === 'admin';
-  const createWhy = unavailable || (canCreate ? null : 'Your role is viewer: you can open layouts shared with you, not create them.');
+  const createWhy =
+    unavailable || (canCreate ? null : 'Your role is viewer: you can open layouts shared with you, not create them.');
   if (!layout) {
-    return { role, unavailable, canCreate, createWhy, canEdit: false, editWhy: 'Save this layout first.', canManage: false, manageWhy: 'Save this layout first.' };
+    return {
+      role,
+      unavailable,
+      canCreate,
+      createWhy,
+      canEdit: false,
+      editWhy: 'Save this layout first.',
+      canManage: false,
+      manageWhy: 'Save this layout first.',
+    };
   }
   let editWhy = null;
   if (layout.provisioned) editWhy = 'Provisioned from a file: clone it to change it.';

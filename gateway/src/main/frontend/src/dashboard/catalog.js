@@ -52,7 +52,9 @@ export class Catalog {
   /** Reads the whole list; concurrent calls share one request. */
   refresh() {
     if (!this.#fetching) {
-      this.#fetching = this.#read().finally(() => { this.#fetching = null; });
+      this.#fetching = this.#read().finally(() => {
+        this.#fetching = null;
+      });
     }
     return this.#fetching;
   }
@@ -67,7 +69,14 @@ export class Catalog {
       for (const record of body.widgets) {
         if (!record || !record.manifest || typeof record.id !== 'string') continue;
         seen.add(record.id);
-        this.#entries.set(record.id, { id: record.id, manifest: record.manifest, record, available: true, reason: null, at: null });
+        this.#entries.set(record.id, {
+          id: record.id,
+          manifest: record.manifest,
+          record,
+          available: true,
+          reason: null,
+          at: null,
+        });
       }
       for (const entry of this.#entries.values()) {
         if (!seen.has(entry.id) && entry.available) {
@@ -92,10 +101,19 @@ export class Catalog {
         this.refresh();
         return;
       }
-      this.#entries.set(id, { id, manifest: record.manifest, record, available: true, reason: null, at: change.at || null });
+      this.#entries.set(id, {
+        id,
+        manifest: record.manifest,
+        record,
+        available: true,
+        reason: null,
+        at: change.at || null,
+      });
     } else if (type === 'expired' || type === 'removed') {
       const entry = this.#entries.get(id) || {
-        id, manifest: change.widget && change.widget.manifest, record: change.widget || null,
+        id,
+        manifest: change.widget && change.widget.manifest,
+        record: change.widget || null,
       };
       const reason = type === 'expired' ? (change.reason === 'member-left' ? 'host-left' : 'expired') : 'removed';
       this.#entries.set(id, { ...entry, available: false, reason, at: change.at || new Date().toISOString() });
@@ -130,11 +148,17 @@ export class Catalog {
 /** Why a widget is not available, in words. */
 export function unavailableReason(entry, id) {
   if (!entry) return `No widget “${id}” is registered.`;
-  const when = entry.at ? ` at ${new Date(entry.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : '';
+  const when = entry.at
+    ? ` at ${new Date(entry.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+    : '';
   switch (entry.reason) {
-    case 'host-left': return `Its host left${when}.`;
-    case 'expired': return `Its registration expired${when} (no heartbeat).`;
-    case 'removed': return `It was removed from the registry${when}.`;
-    default: return 'It is not in the registry right now.';
+    case 'host-left':
+      return `Its host left${when}.`;
+    case 'expired':
+      return `Its registration expired${when} (no heartbeat).`;
+    case 'removed':
+      return `It was removed from the registry${when}.`;
+    default:
+      return 'It is not in the registry right now.';
   }
 }

@@ -14,14 +14,22 @@ export async function conflictDialog({ error, baseVersion, canCopy, copyWhy }) {
     title: 'Someone saved this layout first',
     className: 'conflict-dialog',
     build: (close) => [
-      h('p', { class: 'conflict-what' },
-        `${who} saved ${describeVersion(version, null, current.updatedAt)}, while your changes start from version ${baseVersion}.`),
+      h(
+        'p',
+        { class: 'conflict-what' },
+        `${who} saved ${describeVersion(version, null, current.updatedAt)}, while your changes start from version ${baseVersion}.`,
+      ),
       h('p', {}, 'Your changes are kept in this browser as unsaved changes until you choose.'),
       canCopy ? null : h('p', { class: 'dialog-note' }, copyWhy),
       actions(
         button('Decide later', () => close(undefined)),
         button('Reload theirs', () => close('theirs'), { 'data-choice': 'theirs' }),
-        button('Save mine as a copy', () => close('copy'), { kind: 'primary', 'data-choice': 'copy', disabled: !canCopy })),
+        button('Save mine as a copy', () => close('copy'), {
+          kind: 'primary',
+          'data-choice': 'copy',
+          disabled: !canCopy,
+        }),
+      ),
     ],
   });
   if (choice !== 'theirs') return choice;

@@ -18,7 +18,17 @@ export function modal({ title, className, build, initialFocus }) {
       result = value;
       if (dialog.open) dialog.close();
     };
-    const dismiss = h('button', { type: 'button', class: 'icon-button dialog-dismiss', 'aria-label': 'Close', title: 'Close (Esc)', onclick: () => close(undefined) }, '×');
+    const dismiss = h(
+      'button',
+      {
+        type: 'button',
+        class: 'icon-button dialog-dismiss',
+        'aria-label': 'Close',
+        title: 'Close (Esc)',
+        onclick: () => close(undefined),
+      },
+      '×',
+    );
     dialog.append(h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), dismiss));
     dialog.append(h('div', { class: 'dialog-body' }, build(close)));
     dialog.addEventListener('close', () => {
@@ -28,7 +38,9 @@ export function modal({ title, className, build, initialFocus }) {
     });
     document.body.append(dialog);
     dialog.showModal();
-    const first = initialFocus ? dialog.querySelector(initialFocus) : dialog.querySelector('input:not([type=hidden]), select, textarea, .dialog-actions button');
+    const first = initialFocus
+      ? dialog.querySelector(initialFocus)
+      : dialog.querySelector('input:not([type=hidden]), select, textarea, .dialog-actions button');
     if (first) first.focus();
   });
 }
@@ -53,7 +65,8 @@ export function confirmDialog({ title, text, details, confirm = 'OK', cancel = '
       details ? h('p', { class: 'dialog-note' }, details) : null,
       actions(
         button(cancel, () => close(false)),
-        button(confirm, () => close(true), { kind: danger ? 'danger' : 'primary' })),
+        button(confirm, () => close(true), { kind: danger ? 'danger' : 'primary' }),
+      ),
     ],
   }).then((answer) => answer === true);
 }
@@ -77,9 +90,20 @@ export function formDialog({ title, intro, fields, submitLabel = 'Save', submit,
         if (field.type === 'textarea') {
           input = h('textarea', { id, name: field.name, rows: 4, maxlength: field.maxLength });
         } else if (field.type === 'select') {
-          input = h('select', { id, name: field.name }, field.options.map(([value, label]) => h('option', { value }, label)));
+          input = h(
+            'select',
+            { id, name: field.name },
+            field.options.map(([value, label]) => h('option', { value }, label)),
+          );
         } else {
-          input = h('input', { id, name: field.name, type: 'text', maxlength: field.maxLength, required: field.required, autocomplete: 'off' });
+          input = h('input', {
+            id,
+            name: field.name,
+            type: 'text',
+            maxlength: field.maxLength,
+            required: field.required,
+            autocomplete: 'off',
+          });
         }
         input.value = field.value ?? (field.type === 'select' ? field.options[0][0] : '');
         inputs.set(field.name, input);
@@ -88,7 +112,13 @@ export function formDialog({ title, intro, fields, submitLabel = 'Save', submit,
       }
       const error = h('p', { class: 'dialog-error', role: 'alert', hidden: true });
       const ok = button(submitLabel, null, { kind: 'primary', type: 'submit' });
-      form.append(error, actions(button('Cancel', () => close(undefined)), ok));
+      form.append(
+        error,
+        actions(
+          button('Cancel', () => close(undefined)),
+          ok,
+        ),
+      );
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         const values = {};
@@ -120,7 +150,14 @@ export function formDialog({ title, intro, fields, submitLabel = 'Save', submit,
 export function detailFields(name = '', description = '') {
   return [
     { name: 'name', label: 'Name', value: name, required: true, maxLength: 120 },
-    { name: 'description', label: 'Description', type: 'textarea', value: description, maxLength: 2000, hint: 'Optional: what this layout shows and for whom.' },
+    {
+      name: 'description',
+      label: 'Description',
+      type: 'textarea',
+      value: description,
+      maxLength: 2000,
+      hint: 'Optional: what this layout shows and for whom.',
+    },
   ];
 }
 

@@ -98,7 +98,13 @@ export function keepAlive() {
 }
 
 function valid(draft) {
-  return draft && draft.format === FORMAT && draft.config && typeof draft.config === 'object' && Number.isInteger(draft.baseVersion) ? draft : null;
+  return draft &&
+    draft.format === FORMAT &&
+    draft.config &&
+    typeof draft.config === 'object' &&
+    Number.isInteger(draft.baseVersion)
+    ? draft
+    : null;
 }
 
 /**
@@ -128,7 +134,13 @@ export function hasOwnDraft(id) {
 }
 
 export function writeDraft(id, { baseVersion, baseline, config }) {
-  return write(`${DRAFT_PREFIX}${id}.${tabId()}`, { format: FORMAT, baseVersion, baseline, config, changedAt: new Date().toISOString() });
+  return write(`${DRAFT_PREFIX}${id}.${tabId()}`, {
+    format: FORMAT,
+    baseVersion,
+    baseline,
+    config,
+    changedAt: new Date().toISOString(),
+  });
 }
 
 /** Forgets this tab's draft of layout `id`; every tab's with `everyTab` (the layout is gone). */
@@ -140,7 +152,9 @@ export function removeDraft(id, everyTab = false) {
 /** The layout this browser opened last for editing: {id, link} or null. */
 export function lastLayout() {
   const last = read(LAST_KEY);
-  return last && typeof last.id === 'string' && last.id ? { id: last.id, link: typeof last.link === 'string' ? last.link : null } : null;
+  return last && typeof last.id === 'string' && last.id
+    ? { id: last.id, link: typeof last.link === 'string' ? last.link : null }
+    : null;
 }
 
 export function rememberLast(id, link) {
@@ -165,8 +179,14 @@ export function fingerprint(config) {
       const state = node.componentState && typeof node.componentState === 'object' ? node.componentState : {};
       return ['w', node.size, node.sizeUnit, state.widget || '', sortedEntries(state.attributes)];
     }
-    return [node.type, node.size, node.sizeUnit, node.activeItemIndex, Boolean(node.maximised),
-      (Array.isArray(node.content) ? node.content : []).map(item)];
+    return [
+      node.type,
+      node.size,
+      node.sizeUnit,
+      node.activeItemIndex,
+      Boolean(node.maximised),
+      (Array.isArray(node.content) ? node.content : []).map(item),
+    ];
   };
   const popouts = (Array.isArray(config.openPopouts) ? config.openPopouts : []).map((p) => item(p && p.root));
   return JSON.stringify([item(config.root), popouts]);
@@ -174,5 +194,7 @@ export function fingerprint(config) {
 
 function sortedEntries(object) {
   if (!object || typeof object !== 'object') return [];
-  return Object.keys(object).sort().map((key) => [key, object[key]]);
+  return Object.keys(object)
+    .sort()
+    .map((key) => [key, object[key]]);
 }

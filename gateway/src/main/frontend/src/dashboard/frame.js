@@ -33,7 +33,7 @@ export function frameState(raw) {
 /** The attributes an element starts with: the manifest's defaults, then the frame's saved values. */
 export function initialAttributes(manifest, saved) {
   const result = {};
-  for (const attribute of (manifest && Array.isArray(manifest.attributes) ? manifest.attributes : [])) {
+  for (const attribute of manifest && Array.isArray(manifest.attributes) ? manifest.attributes : []) {
     if (!attribute || typeof attribute.name !== 'string') continue;
     const value = attributeValue(attribute.type, attribute.default);
     if (value !== null) result[attribute.name] = value;
@@ -84,12 +84,26 @@ export class Frame {
     this.#body = h('div', { class: 'mesh-frame-body' });
     this.#message = h('div', { class: 'mesh-frame-message', role: 'status', hidden: true });
     this.#alert = h('div', { class: 'mesh-frame-alert', role: 'alert', hidden: true });
-    const settingsButton = h('button', {
-      type: 'button', class: 'mesh-frame-settings-button', title: 'Widget settings', 'aria-label': 'Widget settings', hidden: true,
-      onclick: () => this.#toggleSettings(),
-    }, '⚙');
-    this.root = h('section', { class: 'mesh-frame', dataset: { frameId: this.state.frame, widgetId: this.state.widget, status: this.status } },
-      this.#body, this.#message, this.#alert, settingsButton);
+    const settingsButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'mesh-frame-settings-button',
+        title: 'Widget settings',
+        'aria-label': 'Widget settings',
+        hidden: true,
+        onclick: () => this.#toggleSettings(),
+      },
+      '⚙',
+    );
+    this.root = h(
+      'section',
+      { class: 'mesh-frame', dataset: { frameId: this.state.frame, widgetId: this.state.widget, status: this.status } },
+      this.#body,
+      this.#message,
+      this.#alert,
+      settingsButton,
+    );
     this.#settingsButton = settingsButton;
     // a widget's events stop here: the dashboard carries them, not the page's DOM
     this.root.addEventListener('mesh:publish', (event) => {
@@ -135,7 +149,18 @@ export class Frame {
   reportError(text) {
     this.#alert.replaceChildren(
       h('span', {}, `${this.manifest ? this.manifest.label : this.widgetId} reported an error: ${text}`),
-      h('button', { type: 'button', class: 'button link', onclick: () => { this.#alert.hidden = true; } }, 'Dismiss'));
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button link',
+          onclick: () => {
+            this.#alert.hidden = true;
+          },
+        },
+        'Dismiss',
+      ),
+    );
     this.#alert.hidden = false;
     this.root.dataset.errors = String(Number(this.root.dataset.errors || 0) + 1);
   }
@@ -170,7 +195,10 @@ export class Frame {
     if (!entry || !entry.available) {
       if (!catalog.loaded && !entry) {
         this.#setStatus('waiting');
-        this.#showMessage('Waiting for the registry…', catalog.error ? `The registry cannot be reached: ${catalog.error}` : null);
+        this.#showMessage(
+          'Waiting for the registry…',
+          catalog.error ? `The registry cannot be reached: ${catalog.error}` : null,
+        );
         this.#host.setTitle(this.widgetId, false);
         return;
       }
@@ -186,16 +214,24 @@ export class Frame {
     }
     if (this.status === 'loading') return;
     // a widget that failed is tried again when it is registered anew, not on every read of the list
-    if (this.status === 'error' && changeType !== 'registered' && changeType !== 'updated'
-      && JSON.stringify(entry.manifest) === JSON.stringify(this.manifest)) return;
+    if (
+      this.status === 'error' &&
+      changeType !== 'registered' &&
+      changeType !== 'updated' &&
+      JSON.stringify(entry.manifest) === JSON.stringify(this.manifest)
+    )
+      return;
     this.#load(entry.manifest);
   }
 
   #describeUnavailable(entry) {
     const label = entry && entry.manifest ? entry.manifest.label : this.widgetId;
     this.#host.setTitle(label, true);
-    this.#showMessage(`${label} is unavailable`, unavailableReason(entry, this.widgetId),
-      'This window keeps its place and settings; the widget comes back by itself when it is registered again.');
+    this.#showMessage(
+      `${label} is unavailable`,
+      unavailableReason(entry, this.widgetId),
+      'This window keeps its place and settings; the widget comes back by itself when it is registered again.',
+    );
   }
 
   async #load(manifest) {
@@ -211,18 +247,19 @@ export class Frame {
       try {
         element = new Element();
       } catch (e) {
-        throw new Error(`<${manifest.tag}> threw while being created: ${messageOf(e)}`);
+        throw new Error(`<${manifest.tag}> threw while being created: ${messageOf(e)}`, { cause: e });
       }
       try {
         catchingCallbacks(() => {
-          for (const [name, value] of Object.entries(initialAttributes(manifest, this.state.attributes))) element.setAttribute(name, value);
+          for (const [name, value] of Object.entries(initialAttributes(manifest, this.state.attributes)))
+            element.setAttribute(name, value);
           element.dataset.widgetId = manifest.id;
           element.dataset.frameId = this.id;
           this.#body.replaceChildren(element);
         });
       } catch (e) {
         this.#body.replaceChildren();
-        throw new Error(`<${manifest.tag}> threw while starting: ${messageOf(e)}`);
+        throw new Error(`<${manifest.tag}> threw while starting: ${messageOf(e)}`, { cause: e });
       }
       this.element = element;
       this.#message.hidden = true;
@@ -234,9 +271,12 @@ export class Frame {
     } catch (e) {
       if (attempt !== this.#attempt || this.#destroyed) return;
       this.#setStatus('error');
-      this.#showMessage(`${manifest.label} could not start`, messageOf(e),
+      this.#showMessage(
+        `${manifest.label} could not start`,
+        messageOf(e),
         'The rest of the dashboard works; this window tries again when the widget is registered anew.',
-        h('button', { type: 'button', class: 'button', onclick: () => this.#retry() }, 'Try again'));
+        h('button', { type: 'button', class: 'button', onclick: () => this.#retry() }, 'Try again'),
+      );
     }
   }
 
@@ -263,7 +303,9 @@ export class Frame {
     this.#host.setTitle(manifest.label, false);
     this.#services.router.attach(this);
     if (runsOtherVersion(manifest)) {
-      this.#alert.replaceChildren(h('span', {}, `Version ${manifest.version} of ${manifest.label} is available; reload the page to run it.`));
+      this.#alert.replaceChildren(
+        h('span', {}, `Version ${manifest.version} of ${manifest.label} is available; reload the page to run it.`),
+      );
       this.#alert.hidden = false;
     }
   }
@@ -293,11 +335,14 @@ export class Frame {
   }
 
   #showMessage(title, text, hint, action) {
-    this.#message.replaceChildren(...[
-      h('p', { class: 'mesh-frame-message-title' }, title),
-      text ? h('p', { class: 'mesh-frame-message-text' }, text) : null,
-      hint ? h('p', { class: 'mesh-frame-message-hint' }, hint) : null,
-      action || null].filter(Boolean));
+    this.#message.replaceChildren(
+      ...[
+        h('p', { class: 'mesh-frame-message-title' }, title),
+        text ? h('p', { class: 'mesh-frame-message-text' }, text) : null,
+        hint ? h('p', { class: 'mesh-frame-message-hint' }, hint) : null,
+        action || null,
+      ].filter(Boolean),
+    );
     this.#message.hidden = false;
   }
 
@@ -333,23 +378,43 @@ export class Frame {
         input = h('textarea', { id, name: attribute.name, rows: 3 });
         input.value = current[attribute.name] ?? '';
       } else {
-        input = h('input', { id, type: attribute.type === 'number' ? 'number' : 'text', name: attribute.name, step: 'any' });
+        input = h('input', {
+          id,
+          type: attribute.type === 'number' ? 'number' : 'text',
+          name: attribute.name,
+          step: 'any',
+        });
         input.value = current[attribute.name] ?? '';
       }
       fields.push({ attribute, input });
-      form.append(h('label', { for: id }, attribute.name, attribute.description ? h('small', {}, attribute.description) : null), input);
+      form.append(
+        h('label', { for: id }, attribute.name, attribute.description ? h('small', {}, attribute.description) : null),
+        input,
+      );
     }
     const error = h('p', { class: 'mesh-frame-settings-error', role: 'alert', hidden: true });
-    form.append(error, h('div', { class: 'mesh-frame-settings-actions' },
-      h('button', { type: 'submit', class: 'button primary' }, 'Apply'),
-      h('button', { type: 'button', class: 'button', onclick: () => this.#closeSettings() }, 'Cancel'),
-      h('button', {
-        type: 'button', class: 'button link', onclick: () => {
-          this.state.attributes = {};
-          this.#applyAttributes();
-          this.#closeSettings();
-        },
-      }, 'Reset to defaults')));
+    form.append(
+      error,
+      h(
+        'div',
+        { class: 'mesh-frame-settings-actions' },
+        h('button', { type: 'submit', class: 'button primary' }, 'Apply'),
+        h('button', { type: 'button', class: 'button', onclick: () => this.#closeSettings() }, 'Cancel'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button link',
+            onclick: () => {
+              this.state.attributes = {};
+              this.#applyAttributes();
+              this.#closeSettings();
+            },
+          },
+          'Reset to defaults',
+        ),
+      ),
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const next = {};

@@ -30,30 +30,77 @@ export class LayoutActions {
     const dirty = Boolean(page.open && page.open.dirty);
     const busy = this.#commands && this.#commands.saving ? 'Saving…' : null;
     let saveWhy = busy || a.unavailable;
-    if (!saveWhy && saved) saveWhy = a.editWhy || (editing && !dirty ? 'No unsaved changes.' : null) || (editing ? null : 'Open the current version to edit it.');
+    if (!saveWhy && saved)
+      saveWhy =
+        a.editWhy ||
+        (editing && !dirty ? 'No unsaved changes.' : null) ||
+        (editing ? null : 'Open the current version to edit it.');
     if (!saveWhy && !saved) saveWhy = a.createWhy;
     return [
       { id: 'new', label: 'New…', hidden: a.role === 'viewer', why: a.createWhy, run: () => this.run('newLayout') },
       { id: 'open', label: 'Open…', why: a.unavailable, run: () => this.run('openLayout') },
       '-',
       {
-        id: 'save', label: saved ? 'Save' : 'Save as a layout…', shortcut: 'Ctrl+S', keys: 'Control+S',
-        hidden: a.role === 'viewer', why: saveWhy, run: () => this.run('save'),
+        id: 'save',
+        label: saved ? 'Save' : 'Save as a layout…',
+        shortcut: 'Ctrl+S',
+        keys: 'Control+S',
+        hidden: a.role === 'viewer',
+        why: saveWhy,
+        run: () => this.run('save'),
       },
-      { id: 'save-copy', label: 'Save as copy…', hidden: !saved || !a.canCreate || !a.canEdit, why: editing ? null : 'Open the current version first.', run: () => this.run('saveAsCopy') },
-      { id: 'discard', label: 'Discard unsaved changes', hidden: !editing || !a.canEdit, why: dirty ? null : 'No unsaved changes.', run: () => this.run('discard') },
-      { id: 'clone', label: 'Clone to edit…', hidden: !saved || a.canEdit || a.role === 'viewer', why: a.createWhy, run: () => this.run('cloneLayout') },
-      '-',
-      { id: 'rename', label: 'Rename & describe…', hidden: !saved, why: a.editWhy || (editing ? null : 'Open the current version first.'), run: () => this.run('rename') },
-      { id: 'share', label: 'Share…', hidden: !saved, why: a.manageWhy, run: () => this.run('share') },
-      { id: 'history', label: 'History…', hidden: !saved, run: () => this.run('history') },
-      { id: 'upstream', label: 'Changes from the original…', hidden: !saved || !layout.forkedFrom, run: () => this.run('upstream') },
+      {
+        id: 'save-copy',
+        label: 'Save as copy…',
+        hidden: !saved || !a.canCreate || !a.canEdit,
+        why: editing ? null : 'Open the current version first.',
+        run: () => this.run('saveAsCopy'),
+      },
+      {
+        id: 'discard',
+        label: 'Discard unsaved changes',
+        hidden: !editing || !a.canEdit,
+        why: dirty ? null : 'No unsaved changes.',
+        run: () => this.run('discard'),
+      },
+      {
+        id: 'clone',
+        label: 'Clone to edit…',
+        hidden: !saved || a.canEdit || a.role === 'viewer',
+        why: a.createWhy,
+        run: () => this.run('cloneLayout'),
+      },
       '-',
       {
-        id: 'export', label: 'Export (JSON)', hidden: !saved,
-        why: null, run: () => this.run('exportLayout'),
+        id: 'rename',
+        label: 'Rename & describe…',
+        hidden: !saved,
+        why: a.editWhy || (editing ? null : 'Open the current version first.'),
+        run: () => this.run('rename'),
       },
-      { id: 'import', label: 'Import…', hidden: a.role === 'viewer', why: a.createWhy, run: () => this.run('importLayout') },
+      { id: 'share', label: 'Share…', hidden: !saved, why: a.manageWhy, run: () => this.run('share') },
+      { id: 'history', label: 'History…', hidden: !saved, run: () => this.run('history') },
+      {
+        id: 'upstream',
+        label: 'Changes from the original…',
+        hidden: !saved || !layout.forkedFrom,
+        run: () => this.run('upstream'),
+      },
+      '-',
+      {
+        id: 'export',
+        label: 'Export (JSON)',
+        hidden: !saved,
+        why: null,
+        run: () => this.run('exportLayout'),
+      },
+      {
+        id: 'import',
+        label: 'Import…',
+        hidden: a.role === 'viewer',
+        why: a.createWhy,
+        run: () => this.run('importLayout'),
+      },
       '-',
       { id: 'delete', label: 'Delete…', hidden: !saved, why: a.manageWhy, run: () => this.run('deleteLayout') },
       { id: 'close', label: 'Close (back to the scratch layout)', hidden: !saved, run: () => this.run('closeLayout') },
@@ -67,7 +114,9 @@ export class LayoutActions {
         this.#commands = new LayoutCommands(this.#page, this);
         return this.#commands;
       });
-      this.#loading.catch(() => { this.#loading = null; });
+      this.#loading.catch(() => {
+        this.#loading = null;
+      });
     }
     return this.#loading;
   }
@@ -76,9 +125,13 @@ export class LayoutActions {
   async run(name, ...args) {
     let commands;
     try {
-      commands = this.#commands || await this.preload();
+      commands = this.#commands || (await this.preload());
     } catch (e) {
-      this.#page.notices.show({ key: 'commands', kind: 'error', text: `The layout commands could not be loaded: ${messageOf(e)}` });
+      this.#page.notices.show({
+        key: 'commands',
+        kind: 'error',
+        text: `The layout commands could not be loaded: ${messageOf(e)}`,
+      });
       return undefined;
     }
     return commands[name](...args);

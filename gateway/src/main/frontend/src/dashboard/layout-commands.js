@@ -35,14 +35,25 @@ export class LayoutCommands {
     const { api, catalog } = this.#page;
     const created = await formDialog({
       title: 'New layout',
-      fields: [...detailFields(), {
-        name: 'start', label: 'Start with', type: 'select',
-        options: [['empty', 'no windows'], ['default', 'the sales widgets (the first-visit arrangement)']],
-      }],
+      fields: [
+        ...detailFields(),
+        {
+          name: 'start',
+          label: 'Start with',
+          type: 'select',
+          options: [
+            ['empty', 'no windows'],
+            ['default', 'the sales widgets (the first-visit arrangement)'],
+          ],
+        },
+      ],
       submitLabel: 'Create',
-      submit: ({ name, description, start }) => api.create({
-        name, description, content: { config: start === 'default' ? defaultLayout(catalog) : {} },
-      }),
+      submit: ({ name, description, start }) =>
+        api.create({
+          name,
+          description,
+          content: { config: start === 'default' ? defaultLayout(catalog) : {} },
+        }),
     });
     if (created) go({ id: created.id });
   }
@@ -63,7 +74,8 @@ export class LayoutCommands {
       return this.saveScratch();
     }
     if (page.state !== 'edit') return this.#tell('warn', this.access.editWhy || 'This page shows a layout read only.');
-    if (!page.open.dirty) return this.#tell('info', `No unsaved changes: version ${page.open.baseVersion} is up to date.`);
+    if (!page.open.dirty)
+      return this.#tell('info', `No unsaved changes: version ${page.open.baseVersion} is up to date.`);
     this.#saving = true;
     try {
       const saved = await page.open.save();
@@ -79,7 +91,12 @@ export class LayoutCommands {
   async #resolveConflict(error) {
     const page = this.#page;
     const a = this.access;
-    const choice = await conflictDialog({ error, baseVersion: page.open.baseVersion, canCopy: a.canCreate, copyWhy: a.createWhy });
+    const choice = await conflictDialog({
+      error,
+      baseVersion: page.open.baseVersion,
+      canCopy: a.canCreate,
+      copyWhy: a.createWhy,
+    });
     if (choice === 'theirs') {
       try {
         const latest = await page.open.reload();
@@ -96,7 +113,8 @@ export class LayoutCommands {
     const { api, view } = this.#page;
     const created = await formDialog({
       title: 'Save as a layout',
-      intro: 'Saves these windows on the server, where you can share them; this browser’s scratch layout stays as it is.',
+      intro:
+        'Saves these windows on the server, where you can share them; this browser’s scratch layout stays as it is.',
       fields: detailFields(),
       submit: ({ name, description }) => api.create({ name, description, content: { config: view.current() } }),
     });
@@ -151,7 +169,9 @@ export class LayoutCommands {
     const layout = open.layout;
     const saved = await formDialog({
       title: 'Rename & describe',
-      intro: open.dirty ? 'This saves the new name and description only; your unsaved window changes stay unsaved.' : null,
+      intro: open.dirty
+        ? 'This saves the new name and description only; your unsaved window changes stay unsaved.'
+        : null,
       fields: detailFields(layout.name, layout.description || ''),
       submit: (values) => open.describe(values),
     });
@@ -177,7 +197,7 @@ export class LayoutCommands {
   /** Makes revision n the newest version (from the history, or from the page showing it). */
   async restore(n, latest) {
     const page = this.#page;
-    const current = latest || await this.#latest();
+    const current = latest || (await this.#latest());
     if (!current) return;
     const draft = page.open ? page.open.dirty : hasOwnDraft(current.id);
     const sure = await confirmDialog({
@@ -206,14 +226,22 @@ export class LayoutCommands {
     const a = this.access;
     const editing = page.state === 'edit';
     const choice = await upstreamDialog({
-      api: page.api, layout: page.layout, canPull: a.canEdit && editing, pullWhy: a.editWhy || 'Open the current version to pull.',
+      api: page.api,
+      layout: page.layout,
+      canPull: a.canEdit && editing,
+      pullWhy: a.editWhy || 'Open the current version to pull.',
     });
     if (choice !== 'pull') return;
-    if (page.open.dirty && !await confirmDialog({
-      title: 'Pull and discard your changes?',
-      text: 'Pulling replaces the windows with the original’s; your unsaved changes in this page are discarded.',
-      confirm: 'Pull', danger: true,
-    })) return;
+    if (
+      page.open.dirty &&
+      !(await confirmDialog({
+        title: 'Pull and discard your changes?',
+        text: 'Pulling replaces the windows with the original’s; your unsaved changes in this page are discarded.',
+        confirm: 'Pull',
+        danger: true,
+      }))
+    )
+      return;
     try {
       const pulled = await page.api.pull(page.open.id, page.open.layout.version);
       page.open.replaceWith(pulled);
@@ -239,12 +267,18 @@ export class LayoutCommands {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-    if (open && open.dirty) this.#tell('info', `Exported the saved version ${open.layout.version}; save first to include your changes.`);
+    if (open && open.dirty)
+      this.#tell('info', `Exported the saved version ${open.layout.version}; save first to include your changes.`);
   }
 
   importLayout() {
     const { api } = this.#page;
-    const input = h('input', { type: 'file', accept: 'application/json,.json', hidden: true, 'aria-label': 'Layout file to import' });
+    const input = h('input', {
+      type: 'file',
+      accept: 'application/json,.json',
+      hidden: true,
+      'aria-label': 'Layout file to import',
+    });
     input.addEventListener('cancel', () => input.remove());
     input.addEventListener('change', async () => {
       const file = input.files && input.files[0];
@@ -276,7 +310,8 @@ export class LayoutCommands {
       title: `Delete “${latest.name}”?`,
       text: 'It is deleted with its history; the people it is shared with lose it, and its links stop working.',
       details: 'Export it first if you may want it back.',
-      confirm: 'Delete', danger: true,
+      confirm: 'Delete',
+      danger: true,
     });
     if (!sure) return;
     try {

@@ -14,17 +14,17 @@ const STATES = {
 
 /** root: the header's element; me: {user} or null. */
 export function renderLayoutInfo(root, { layout, state, version, me, note }) {
-  const owner = layout && layout.owner
-    ? (me && me.user === layout.owner ? 'yours' : `by ${layout.owner}`)
-    : null;
+  const owner = layout && layout.owner ? (me && me.user === layout.owner ? 'yours' : `by ${layout.owner}`) : null;
   const name = layout ? layout.name : 'Scratch layout';
   root.dataset.state = state;
-  setChildren(root,
+  setChildren(
+    root,
     h('span', { class: 'layout-name', title: layout && layout.description ? layout.description : name }, name),
     owner && state !== 'view' ? h('span', { class: 'layout-owner' }, owner) : null,
     STATES[state] ? h('span', { class: 'layout-state', 'data-state': state, role: 'status' }, STATES[state]) : null,
     version ? h('span', { class: 'layout-version', title: savedLine(layout) }, `v${version}`) : null,
-    note ? h('span', { class: 'layout-note' }, note) : null);
+    note ? h('span', { class: 'layout-note' }, note) : null,
+  );
   document.title = layout ? `${layout.name} · Mesh` : 'Mesh';
 }
 

@@ -12,11 +12,25 @@ export class LayoutMenu {
   /** root: where the button and list go; items(): the commands, as they are now. */
   constructor(root, items) {
     this.#items = items;
-    this.#button = h('button', {
-      type: 'button', id: 'layouts-menu-button', class: 'button ghost menu-button',
-      'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'layouts-menu',
-    }, 'Layouts ▾');
-    this.#list = h('div', { id: 'layouts-menu', class: 'menu', role: 'menu', 'aria-labelledby': 'layouts-menu-button', hidden: true });
+    this.#button = h(
+      'button',
+      {
+        type: 'button',
+        id: 'layouts-menu-button',
+        class: 'button ghost menu-button',
+        'aria-haspopup': 'menu',
+        'aria-expanded': 'false',
+        'aria-controls': 'layouts-menu',
+      },
+      'Layouts ▾',
+    );
+    this.#list = h('div', {
+      id: 'layouts-menu',
+      class: 'menu',
+      role: 'menu',
+      'aria-labelledby': 'layouts-menu-button',
+      hidden: true,
+    });
     root.replaceChildren(this.#button, this.#list);
     this.#button.addEventListener('click', () => (this.isOpen ? this.close() : this.open()));
     this.#button.addEventListener('keydown', (event) => {
@@ -67,14 +81,22 @@ export class LayoutMenu {
       if (separate) nodes.push(h('div', { class: 'menu-separator', role: 'separator' }));
       separate = false;
       const whyId = item.why ? `menu-why-${item.id}` : null;
-      const entry = h('button', {
-        type: 'button', role: 'menuitem', class: 'menu-item', tabindex: '-1',
-        'data-command': item.id, 'aria-disabled': item.why ? 'true' : null, 'aria-describedby': whyId,
-        'aria-keyshortcuts': item.keys || null,
-      },
-      h('span', { class: 'menu-label' }, item.label),
-      item.shortcut ? h('kbd', { class: 'menu-shortcut' }, item.shortcut) : null,
-      item.why ? h('small', { id: whyId, class: 'menu-why' }, item.why) : null);
+      const entry = h(
+        'button',
+        {
+          type: 'button',
+          role: 'menuitem',
+          class: 'menu-item',
+          tabindex: '-1',
+          'data-command': item.id,
+          'aria-disabled': item.why ? 'true' : null,
+          'aria-describedby': whyId,
+          'aria-keyshortcuts': item.keys || null,
+        },
+        h('span', { class: 'menu-label' }, item.label),
+        item.shortcut ? h('kbd', { class: 'menu-shortcut' }, item.shortcut) : null,
+        item.why ? h('small', { id: whyId, class: 'menu-why' }, item.why) : null,
+      );
       entry.addEventListener('click', () => {
         if (item.why) return;
         this.close();

@@ -32,8 +32,22 @@ const SETTINGS = {
     popInOnClose: false,
     reorderEnabled: true,
   },
-  dimensions: { headerHeight: 30, borderWidth: 6, borderGrabWidth: 8, dragProxyWidth: 320, dragProxyHeight: 200, defaultMinItemHeight: '80px', defaultMinItemWidth: '120px' },
-  header: { popout: 'Open in a new window', maximise: 'Maximise', minimise: 'Restore', close: 'Close window', tabDropdown: 'More windows' },
+  dimensions: {
+    headerHeight: 30,
+    borderWidth: 6,
+    borderGrabWidth: 8,
+    dragProxyWidth: 320,
+    dragProxyHeight: 200,
+    defaultMinItemHeight: '80px',
+    defaultMinItemWidth: '120px',
+  },
+  header: {
+    popout: 'Open in a new window',
+    maximise: 'Maximise',
+    minimise: 'Restore',
+    close: 'Close window',
+    tabDropdown: 'More windows',
+  },
 };
 
 /** The config of a new window showing a widget. */
@@ -56,12 +70,21 @@ export function widgetItem(widgetId, title, size) {
 export function defaultLayout(catalog) {
   const has = (id) => !catalog.loaded || (catalog.get(id) && catalog.get(id).available);
   const title = (id) => (catalog.get(id) && catalog.get(id).manifest && catalog.get(id).manifest.label) || id;
-  const top = ['sales-table', 'sales-chart'].filter(has).map((id, i) => widgetItem(id, title(id), i === 0 ? '55%' : '45%'));
+  const top = ['sales-table', 'sales-chart']
+    .filter(has)
+    .map((id, i) => widgetItem(id, title(id), i === 0 ? '55%' : '45%'));
   const below = has('sales-kpis') ? [widgetItem('sales-kpis', title('sales-kpis'))] : [];
   let root;
   if (top.length === 0) root = below[0];
   else if (below.length === 0) root = top.length === 1 ? top[0] : { type: 'row', content: top };
-  else root = { type: 'column', content: [{ type: 'row', size: '70%', content: top }, { ...below[0], size: '30%' }] };
+  else
+    root = {
+      type: 'column',
+      content: [
+        { type: 'row', size: '70%', content: top },
+        { ...below[0], size: '30%' },
+      ],
+    };
   return { ...SETTINGS, root };
 }
 
@@ -89,9 +112,11 @@ export class Layout {
     this.#readOnly = Boolean(options.readOnly);
     // both handlers are given here, so that a popout window (whose layout golden-layout builds inside
     // this constructor) can bind its frame at once
-    this.#layout = new VirtualLayout(element,
+    this.#layout = new VirtualLayout(
+      element,
       (container, itemConfig) => this.#bind(container, itemConfig),
-      (container) => this.#unbind(container));
+      (container) => this.#unbind(container),
+    );
     // follows its box (the marketplace opening beside it, the browser window resizing)
     this.#layout.resizeWithContainerAutomatically = true;
     this.#layout.resizeDebounceInterval = 50;
@@ -222,7 +247,9 @@ export class Layout {
   load(config) {
     const source = config && typeof config === 'object' ? config : {};
     const layoutConfig = LayoutConfig.isResolved(source) ? LayoutConfig.fromResolved(source) : source;
-    const popouts = (Array.isArray(layoutConfig.openPopouts) ? layoutConfig.openPopouts : []).map((p) => p && p.root).filter(Boolean);
+    const popouts = (Array.isArray(layoutConfig.openPopouts) ? layoutConfig.openPopouts : [])
+      .map((p) => p && p.root)
+      .filter(Boolean);
     try {
       this.#layout.closeAllOpenPopouts();
     } catch {
@@ -278,7 +305,10 @@ export class Layout {
       return;
     }
     this.#layout.addItemAtLocation(item, [
-      { typeId: FIRST_ROW_OR_COLUMN }, { typeId: FOCUSED_STACK }, { typeId: FIRST_STACK }, { typeId: ROOT },
+      { typeId: FIRST_ROW_OR_COLUMN },
+      { typeId: FOCUSED_STACK },
+      { typeId: FIRST_STACK },
+      { typeId: ROOT },
     ]);
   }
 
@@ -331,8 +361,12 @@ export class Layout {
     try {
       const layout = this.#layout.saveLayout();
       if (this.store) this.store(layout);
-      else localStorage.setItem(STORAGE_KEY, JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), layout }));
-    } catch (e) {
+      else
+        localStorage.setItem(
+          STORAGE_KEY,
+          JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), layout }),
+        );
+    } catch {
       // a popout still opening cannot describe itself yet: try again shortly
       clearTimeout(this.#saveTimer);
       this.#saveTimer = setTimeout(() => this.save(), 1000);

@@ -78,7 +78,10 @@ export class LayoutsApi {
   }
 
   restore(id, n, version) {
-    return this.#call('POST', this.#url(id, `/revisions/${encodeURIComponent(n)}/restore`), { body: { version }, version });
+    return this.#call('POST', this.#url(id, `/revisions/${encodeURIComponent(n)}/restore`), {
+      body: { version },
+      version,
+    });
   }
 
   upstream(id) {
@@ -138,9 +141,13 @@ export class LayoutsApi {
     if (version !== undefined && version !== null) headers['If-Match'] = `"${version}"`;
     try {
       return await fetch(url, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store',
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
       });
-    } catch (e) {
+    } catch {
       throw new ApiError(0, 'The server cannot be reached; check the connection and try again.', {});
     }
   }
@@ -157,9 +164,10 @@ function parse(text) {
 
 function errorOf(response, text) {
   const json = parse(text);
-  const message = json && typeof json.message === 'string' && json.message
-    ? withProblems(json.message, json.problems)
-    : FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`;
+  const message =
+    json && typeof json.message === 'string' && json.message
+      ? withProblems(json.message, json.problems)
+      : FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`;
   return new ApiError(response.status, message, json || {});
 }
 

@@ -22,15 +22,22 @@ export function fetchRequested(api) {
   }
   api.useLink(request.id, request.link);
   const revision = request.revision && request.mode !== 'view' ? api.revision(request.id, request.revision) : null;
-  return Promise.all([api.get(request.id), revision]).then(([layout, old]) => {
-    if (fromLast) history.replaceState(null, '', pageUrl({ id: request.id, link: request.link }));
-    return { request, layout, revision: old };
-  }, (error) => {
-    if (!fromLast) return { request, error };
-    // the layout used last is gone or no longer shared: the scratch layout, and say so
-    if (error.status === 404 || error.status === 403) forgetLast(request.id);
-    return { request, state: 'scratch', notice: `The layout this browser used last could not be opened: ${messageOf(error)}` };
-  });
+  return Promise.all([api.get(request.id), revision]).then(
+    ([layout, old]) => {
+      if (fromLast) history.replaceState(null, '', pageUrl({ id: request.id, link: request.link }));
+      return { request, layout, revision: old };
+    },
+    (error) => {
+      if (!fromLast) return { request, error };
+      // the layout used last is gone or no longer shared: the scratch layout, and say so
+      if (error.status === 404 || error.status === 403) forgetLast(request.id);
+      return {
+        request,
+        state: 'scratch',
+        notice: `The layout this browser used last could not be opened: ${messageOf(error)}`,
+      };
+    },
+  );
 }
 
 /**
@@ -40,8 +47,16 @@ export function fetchRequested(api) {
 export function showRequested({ fetched, me, meError, api, services, view }) {
   const { request, layout, revision } = fetched;
   const page = {
-    api, me, meError, view, notices: services.notices, catalog: services.catalog,
-    state: fetched.state || 'edit', open: null, link: request.link, revision,
+    api,
+    me,
+    meError,
+    view,
+    notices: services.notices,
+    catalog: services.catalog,
+    state: fetched.state || 'edit',
+    open: null,
+    link: request.link,
+    revision,
     shown: layout || null,
     get layout() {
       return this.open ? this.open.layout : this.shown;
@@ -88,7 +103,9 @@ function tellDraft(notices, open, layout) {
   const since = changedAt ? ` from ${clock(changedAt)}` : '';
   if (layout.version > baseVersion) {
     notices.show({
-      key: 'draft', kind: 'warn', title: 'Your unsaved changes are back',
+      key: 'draft',
+      kind: 'warn',
+      title: 'Your unsaved changes are back',
       text: `They start from version ${baseVersion}, but ${describeVersion(layout.version, layout.updatedBy, layout.updatedAt)} since. Saving asks what to do.`,
     });
   } else {
@@ -113,13 +130,21 @@ export function renderChrome(page, actions) {
 
   const user = document.getElementById('user');
   user.textContent = page.me ? `${page.me.user} · ${page.me.role}` : 'not signed in';
-  user.title = page.me ? `Signed in as ${page.me.user}${page.me.groups && page.me.groups.length ? ` (${page.me.groups.join(', ')})` : ''}` : (page.meError || '');
+  user.title = page.me
+    ? `Signed in as ${page.me.user}${page.me.groups && page.me.groups.length ? ` (${page.me.groups.join(', ')})` : ''}`
+    : page.meError || '';
 
   const menuRoot = document.getElementById('layout-menu');
   if (page.state === 'view') {
     menuRoot.replaceChildren();
     if (page.me && actions.access.canCreate) {
-      menuRoot.append(h('button', { type: 'button', id: 'clone-to-edit', class: 'button ghost small', onclick: () => actions.cloneLayout() }, 'Clone to edit'));
+      menuRoot.append(
+        h(
+          'button',
+          { type: 'button', id: 'clone-to-edit', class: 'button ghost small', onclick: () => actions.cloneLayout() },
+          'Clone to edit',
+        ),
+      );
     }
   } else if (page.state !== 'error') {
     new LayoutMenu(menuRoot, () => {
@@ -134,16 +159,36 @@ function banner(page, actions) {
   const root = document.getElementById('banner');
   const a = actions.access;
   if (page.state === 'read-only') {
-    setChildren(root, h('p', {}, h('strong', {}, 'Read only. '), a.editWhy || ''),
-      a.canCreate ? h('button', { type: 'button', class: 'button small', onclick: () => actions.cloneLayout() }, 'Clone to edit') : null);
+    setChildren(
+      root,
+      h('p', {}, h('strong', {}, 'Read only. '), a.editWhy || ''),
+      a.canCreate
+        ? h('button', { type: 'button', class: 'button small', onclick: () => actions.cloneLayout() }, 'Clone to edit')
+        : null,
+    );
   } else if (page.state === 'revision') {
     const r = page.revision;
-    setChildren(root, h('p', {}, h('strong', {}, `Version ${r.revision} of “${page.layout.name}”, `),
-      `${describeVersion(r.revision, r.savedBy, r.savedAt).replace(/^version \d+ /, '')}: read only.`),
-    a.canEdit && r.revision !== page.layout.version
-      ? h('button', { type: 'button', class: 'button small primary', onclick: () => actions.restore(r.revision) }, `Restore version ${r.revision}`)
-      : null,
-    h('a', { class: 'button small', href: pageUrl({ id: page.layout.id, link: page.link }) }, 'Back to the current version'));
+    setChildren(
+      root,
+      h(
+        'p',
+        {},
+        h('strong', {}, `Version ${r.revision} of “${page.layout.name}”, `),
+        `${describeVersion(r.revision, r.savedBy, r.savedAt).replace(/^version \d+ /, '')}: read only.`,
+      ),
+      a.canEdit && r.revision !== page.layout.version
+        ? h(
+            'button',
+            { type: 'button', class: 'button small primary', onclick: () => actions.restore(r.revision) },
+            `Restore version ${r.revision}`,
+          )
+        : null,
+      h(
+        'a',
+        { class: 'button small', href: pageUrl({ id: page.layout.id, link: page.link }) },
+        'Back to the current version',
+      ),
+    );
   } else {
     return;
   }
@@ -152,10 +197,29 @@ function banner(page, actions) {
 
 /** The page when the layout in the address cannot be opened. */
 export function showOpenError(box, fetched) {
-  box.append(h('div', { class: 'fatal open-error', role: 'alert' },
-    h('p', { class: 'fatal-title' }, 'This layout cannot be opened.'),
-    h('p', {}, messageOf(fetched.error)),
-    h('div', { class: 'dialog-actions' },
-      h('button', { type: 'button', class: 'button', onclick: () => location.reload() }, 'Try again'),
-      h('button', { type: 'button', class: 'button primary', onclick: () => { forgetLast(); go('/'); } }, 'Open the scratch layout'))));
+  box.append(
+    h(
+      'div',
+      { class: 'fatal open-error', role: 'alert' },
+      h('p', { class: 'fatal-title' }, 'This layout cannot be opened.'),
+      h('p', {}, messageOf(fetched.error)),
+      h(
+        'div',
+        { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'button', onclick: () => location.reload() }, 'Try again'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button primary',
+            onclick: () => {
+              forgetLast();
+              go('/');
+            },
+          },
+          'Open the scratch layout',
+        ),
+      ),
+    ),
+  );
 }

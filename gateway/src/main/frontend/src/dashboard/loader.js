@@ -18,7 +18,8 @@ export class LoadError extends Error {
 /** The custom element class of the widget, loading the module first if need be. */
 export async function loadWidget(manifest) {
   const { tag, module } = manifest;
-  if (typeof tag !== 'string' || typeof module !== 'string') throw new LoadError('Its manifest names no module or tag.');
+  if (typeof tag !== 'string' || typeof module !== 'string')
+    throw new LoadError('Its manifest names no module or tag.');
   if (manifest.css) addStylesheet(manifest.css);
   const defined = customElements.get(tag);
   if (defined && (definedFrom.get(tag) === module || !definedFrom.has(tag))) return defined;
@@ -36,7 +37,11 @@ export async function loadWidget(manifest) {
   failures.delete(module);
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new LoadError(`Its module loaded but did not define <${tag}> within ${DEFINE_TIMEOUT_MS / 1000} s.`)), DEFINE_TIMEOUT_MS);
+    timer = setTimeout(
+      () =>
+        reject(new LoadError(`Its module loaded but did not define <${tag}> within ${DEFINE_TIMEOUT_MS / 1000} s.`)),
+      DEFINE_TIMEOUT_MS,
+    );
   });
   try {
     const element = await Promise.race([customElements.whenDefined(tag), timeout]);

@@ -37,7 +37,9 @@ function containErrors(layout) {
   const frameOf = (urls) => {
     // the first script of the stack that is a widget's decides
     for (const url of urls) {
-      const scored = [...layout.frames.values()].map((frame) => ({ frame, score: frame.owns(url) })).filter((s) => s.score > 0);
+      const scored = [...layout.frames.values()]
+        .map((frame) => ({ frame, score: frame.owns(url) }))
+        .filter((s) => s.score > 0);
       const exact = scored.filter((s) => s.score === 2);
       if (exact.length > 0) return exact[0].frame;
       if (scored.length === 1) return scored[0].frame;
@@ -109,7 +111,10 @@ async function startDashboard() {
 
   services.bus.connect().catch(() => {});
   const api = new LayoutsApi();
-  const identity = api.me().then((me) => ({ me }), (e) => ({ me: null, meError: messageOf(e) }));
+  const identity = api.me().then(
+    (me) => ({ me }),
+    (e) => ({ me: null, meError: messageOf(e) }),
+  );
   const fetching = fetchRequested(api);
   // the first read of the registry decides the default layout (only widgets that exist)
   await services.catalog.start();
@@ -130,7 +135,9 @@ async function startDashboard() {
   const marketplace = editable ? startEditing(services, layout, page, actions) : stopEditing(page);
 
   const empty = document.getElementById('empty');
-  const showEmpty = () => { empty.hidden = layout.windowCount > 0 || page.state === 'error'; };
+  const showEmpty = () => {
+    empty.hidden = layout.windowCount > 0 || page.state === 'error';
+  };
   layout.onChange(() => {
     showEmpty();
     if (marketplace) marketplace.render();
@@ -138,7 +145,8 @@ async function startDashboard() {
   showEmpty();
   html.dataset.layout = restored;
   html.dataset.ready = 'true';
-  if (marketplace && layout.windowCount === 0 && (restored === 'default' || page.state === 'edit')) marketplace.open(document.getElementById('add-window'));
+  if (marketplace && layout.windowCount === 0 && (restored === 'default' || page.state === 'edit'))
+    marketplace.open(document.getElementById('add-window'));
 }
 
 /** The edit chrome: the marketplace, Add window, Reset layout (scratch only), the keyboard shortcuts. */
@@ -152,7 +160,12 @@ function startEditing(services, layout, page, actions) {
     onAdd: (entry) => {
       layout.addWidget(entry.id, entry.manifest.label);
       services.notices.dismiss('added');
-      services.notices.show({ key: 'added', kind: 'info', text: `${entry.manifest.label} was added to the dashboard.`, ttl: 3000 });
+      services.notices.show({
+        key: 'added',
+        kind: 'info',
+        text: `${entry.manifest.label} was added to the dashboard.`,
+        ttl: 3000,
+      });
     },
   });
   addButton.addEventListener('click', () => marketplace.toggle(addButton));
@@ -160,7 +173,8 @@ function startEditing(services, layout, page, actions) {
   const reset = document.getElementById('reset-layout');
   if (page.state === 'scratch') {
     reset.addEventListener('click', () => {
-      if (window.confirm('Replace the windows of this dashboard with the default ones?')) layout.reset(services.catalog);
+      if (window.confirm('Replace the windows of this dashboard with the default ones?'))
+        layout.reset(services.catalog);
     });
   } else {
     reset.remove(); // a saved layout has "Discard unsaved changes" in its menu instead
@@ -173,11 +187,16 @@ function startEditing(services, layout, page, actions) {
       return;
     }
     if (inDialog) return;
-    if (event.key === 'Escape' && marketplace.isOpen && !(event.target instanceof Element && event.target.closest('.mesh-frame'))) {
+    if (
+      event.key === 'Escape' &&
+      marketplace.isOpen &&
+      !(event.target instanceof Element && event.target.closest('.mesh-frame'))
+    ) {
       marketplace.close();
       return;
     }
-    const typing = event.target instanceof HTMLElement && event.target.closest('input, textarea, select, [contenteditable]');
+    const typing =
+      event.target instanceof HTMLElement && event.target.closest('input, textarea, select, [contenteditable]');
     if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       if (!marketplace.isOpen) marketplace.open(addButton);
@@ -218,18 +237,33 @@ function startPopout() {
     layout = new Layout(document.getElementById('layout'), services);
   } catch (e) {
     // golden-layout hands a popout its config once; a reloaded popout has none left
-    document.getElementById('layout').append(h('div', { class: 'fatal popout-gone', role: 'status' },
-      h('p', {}, 'This window went back into the dashboard.'),
-      h('button', { type: 'button', class: 'button', onclick: () => window.close() }, 'Close this window')));
+    document
+      .getElementById('layout')
+      .append(
+        h(
+          'div',
+          { class: 'fatal popout-gone', role: 'status' },
+          h('p', {}, 'This window went back into the dashboard.'),
+          h('button', { type: 'button', class: 'button', onclick: () => window.close() }, 'Close this window'),
+        ),
+      );
     console.warn('[mesh] popout without a layout', e);
     return;
   }
   containErrors(layout);
   if (host) {
-    document.body.append(h('button', {
-      type: 'button', class: 'popin-button', title: 'Put this window back into the dashboard',
-      onclick: () => layout.popIn(),
-    }, 'Back to the dashboard'));
+    document.body.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'popin-button',
+          title: 'Put this window back into the dashboard',
+          onclick: () => layout.popIn(),
+        },
+        'Back to the dashboard',
+      ),
+    );
   }
   document.documentElement.dataset.ready = 'true';
 }
@@ -240,7 +274,13 @@ try {
 } catch (e) {
   console.error('[mesh] the dashboard did not start', e);
   const box = document.getElementById('layout') || document.body;
-  box.append(h('div', { class: 'fatal', role: 'alert' },
-    h('p', {}, 'The dashboard could not start.'), h('p', {}, messageOf(e)),
-    h('button', { type: 'button', class: 'button', onclick: () => location.reload() }, 'Reload')));
+  box.append(
+    h(
+      'div',
+      { class: 'fatal', role: 'alert' },
+      h('p', {}, 'The dashboard could not start.'),
+      h('p', {}, messageOf(e)),
+      h('button', { type: 'button', class: 'button', onclick: () => location.reload() }, 'Reload'),
+    ),
+  );
 }

@@ -3,6 +3,7 @@
 // window; a card can also be dragged to where the window should go. A widget that left the registry
 // while placed on the dashboard stays listed, greyed out.
 import { h } from './dom.js';
+import { countText, emptyText, marketView } from './market-view.js';
 
 export class Marketplace {
   #root;
@@ -25,17 +26,27 @@ export class Marketplace {
     this.#layout = layout;
     this.#onAdd = onAdd;
     this.#search = h('input', {
-      type: 'search', class: 'market-search', placeholder: 'Search widgets, domains, owners…',
-      'aria-label': 'Search widgets', autocomplete: 'off', spellcheck: 'false',
+      type: 'search',
+      class: 'market-search',
+      placeholder: 'Search widgets, domains, owners…',
+      'aria-label': 'Search widgets',
+      autocomplete: 'off',
+      spellcheck: 'false',
     });
     this.#count = h('p', { class: 'market-count', role: 'status', 'aria-live': 'polite' });
     this.#list = h('div', { class: 'market-list' });
-    const close = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Close the marketplace', title: 'Close (Esc)' }, '×');
+    const close = h(
+      'button',
+      { type: 'button', class: 'icon-button', 'aria-label': 'Close the marketplace', title: 'Close (Esc)' },
+      '×',
+    );
     root.replaceChildren(
-      h('div', { class: 'market-head' },
-        h('h2', { id: 'market-title' }, 'Marketplace'), close),
+      h('div', { class: 'market-head' }, h('h2', { id: 'market-title' }, 'Marketplace'), close),
       h('p', { class: 'market-hint' }, 'Add a widget as a new window, or drag its card to where the window should go.'),
-      this.#search, this.#count, this.#list);
+      this.#search,
+      this.#count,
+      this.#list,
+    );
     root.setAttribute('aria-labelledby', 'market-title');
     close.addEventListener('click', () => this.close());
     this.#search.addEventListener('input', () => this.render());
@@ -88,48 +99,48 @@ export class Marketplace {
       // a card being dragged must keep its drag source: draw again once it is dropped
       if (!this.#renderAfterDrag) {
         this.#renderAfterDrag = true;
-        window.addEventListener('pointerup', () => setTimeout(() => {
-          this.#renderAfterDrag = false;
-          this.render();
-        }), { once: true, capture: true });
+        window.addEventListener(
+          'pointerup',
+          () =>
+            setTimeout(() => {
+              this.#renderAfterDrag = false;
+              this.render();
+            }),
+          { once: true, capture: true },
+        );
       }
       return;
     }
     for (const source of this.#dragSources) this.#layout.removeDragSource(source);
     this.#dragSources = [];
     const placed = this.#placed();
-    const query = this.#search.value.trim().toLowerCase();
+    const search = this.#search.value.trim();
     const catalog = this.#catalog;
-    const entries = catalog.entries()
-      .filter((e) => e.manifest && (e.available || placed.has(e.id)))
-      .filter((e) => !query || matches(e, query));
+    const view = marketView(catalog.entries(), placed, search.toLowerCase());
+    this.#count.textContent = countText(catalog, view, search);
     if (!catalog.loaded) {
-      this.#count.textContent = catalog.error ? `The registry cannot be reached (${catalog.error}); trying again…` : 'Loading the registry…';
       this.#list.replaceChildren();
       return;
     }
-    const total = catalog.entries().filter((e) => e.available).length;
-    this.#count.textContent = query
-      ? `${entries.length} of ${total} widget${total === 1 ? '' : 's'} match “${this.#search.value.trim()}”`
-      : `${total} widget${total === 1 ? '' : 's'} in the registry`;
-    if (entries.length === 0) {
-      this.#list.replaceChildren(h('p', { class: 'market-empty' },
-        total === 0 ? 'No widget is registered yet. Drop one into the widgets folder and it appears here within seconds.' : 'No widget matches.'));
+    if (view.shown === 0) {
+      this.#list.replaceChildren(h('p', { class: 'market-empty' }, emptyText(view.total)));
       return;
     }
-    const byDomain = new Map();
-    for (const entry of entries) {
-      const domain = entry.manifest.domain || 'unassigned';
-      if (!byDomain.has(domain)) byDomain.set(domain, []);
-      byDomain.get(domain).push(entry);
-    }
     const groups = [];
-    for (const [domain, list] of [...byDomain].sort(([a], [b]) => a.localeCompare(b))) {
-      list.sort((a, b) => (a.manifest.label || a.id).localeCompare(b.manifest.label || b.id));
+    for (const { domain, entries: list } of view.groups) {
       const headingId = `market-domain-${domain.replace(/[^a-z0-9_-]/gi, '_')}`;
-      groups.push(h('section', { class: 'market-domain', 'aria-labelledby': headingId, dataset: { domain } },
-        h('h3', { id: headingId }, domain, h('span', { class: 'market-domain-count' }, String(list.length))),
-        h('ul', {}, list.map((entry) => this.#card(entry, placed.get(entry.id) || 0)))));
+      groups.push(
+        h(
+          'section',
+          { class: 'market-domain', 'aria-labelledby': headingId, dataset: { domain } },
+          h('h3', { id: headingId }, domain, h('span', { class: 'market-domain-count' }, String(list.length))),
+          h(
+            'ul',
+            {},
+            list.map((entry) => this.#card(entry, placed.get(entry.id) || 0)),
+          ),
+        ),
+      );
     }
     this.#list.replaceChildren(...groups);
   }
@@ -137,29 +148,56 @@ export class Marketplace {
   #card(entry, placedCount) {
     const m = entry.manifest;
     const available = entry.available;
-    const add = h('button', {
-      type: 'button', class: 'button small primary market-add', disabled: !available,
-      'aria-label': `Add ${m.label} to the dashboard`,
-    }, 'Add');
+    const add = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small primary market-add',
+        disabled: !available,
+        'aria-label': `Add ${m.label} to the dashboard`,
+      },
+      'Add',
+    );
     add.addEventListener('click', () => this.#onAdd(entry));
-    const card = h('li', { class: `market-card${available ? '' : ' unavailable'}`, dataset: { widgetId: entry.id, available: String(available) } },
-      h('div', { class: 'market-card-head' },
+    const card = h(
+      'li',
+      {
+        class: `market-card${available ? '' : ' unavailable'}`,
+        dataset: { widgetId: entry.id, available: String(available) },
+      },
+      h(
+        'div',
+        { class: 'market-card-head' },
         icon(m.icon),
-        h('div', { class: 'market-card-title' },
+        h(
+          'div',
+          { class: 'market-card-title' },
           h('span', { class: 'market-label' }, m.label || entry.id),
-          h('span', { class: 'market-meta' }, `v${m.version} · ${m.owner}`)),
-        add),
+          h('span', { class: 'market-meta' }, `v${m.version} · ${m.owner}`),
+        ),
+        add,
+      ),
       m.description ? h('p', { class: 'market-description' }, m.description) : null,
-      h('p', { class: 'market-badges' },
+      h(
+        'p',
+        { class: 'market-badges' },
         m.domainKind ? h('span', { class: 'badge kind', title: KINDS[m.domainKind] || '' }, m.domainKind) : null,
         !available ? h('span', { class: 'badge warn' }, 'unavailable') : null,
-        placedCount > 0 ? h('span', { class: 'badge' }, placedCount === 1 ? 'on the dashboard' : `on the dashboard ×${placedCount}`) : null));
+        placedCount > 0
+          ? h('span', { class: 'badge' }, placedCount === 1 ? 'on the dashboard' : `on the dashboard ×${placedCount}`)
+          : null,
+      ),
+    );
     if (available) {
       card.title = `Drag to place ${m.label}`;
-      this.#dragSources.push(this.#layout.dragSource(card, () => ({
-        type: 'component', componentType: 'mesh-widget', title: m.label,
-        componentState: { frame: undefined, widget: entry.id, attributes: {} },
-      })));
+      this.#dragSources.push(
+        this.#layout.dragSource(card, () => ({
+          type: 'component',
+          componentType: 'mesh-widget',
+          title: m.label,
+          componentState: { frame: undefined, widget: entry.id, attributes: {} },
+        })),
+      );
     }
     return card;
   }
@@ -171,16 +209,13 @@ const KINDS = {
   'consumer-aligned': 'Shaped for a use case',
 };
 
-function matches(entry, query) {
-  const m = entry.manifest;
-  const tags = m.tags && typeof m.tags === 'object' ? Object.entries(m.tags).flat() : [];
-  return [entry.id, m.label, m.description, m.domain, m.owner, m.domainKind, ...tags]
-    .some((v) => typeof v === 'string' && v.toLowerCase().includes(query));
-}
-
 function icon(value) {
   if (typeof value === 'string' && /^(\/|https?:\/\/|\.\.?\/)/.test(value)) {
     return h('img', { class: 'market-icon', src: value, alt: '', width: 28, height: 28, loading: 'lazy' });
   }
-  return h('span', { class: 'market-icon text', 'aria-hidden': 'true' }, typeof value === 'string' && value ? value.slice(0, 4) : '▦');
+  return h(
+    'span',
+    { class: 'market-icon text', 'aria-hidden': 'true' },
+    typeof value === 'string' && value ? value.slice(0, 4) : '▦',
+  );
 }

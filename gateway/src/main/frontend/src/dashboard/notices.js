@@ -14,9 +14,12 @@ export class Notices {
   show({ key, kind = 'info', title, text, ttl }) {
     if (key && this.#shown.has(key)) return this.#shown.get(key);
     const close = h('button', { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss' }, '×');
-    const node = h('div', { class: `notice ${kind}`, role: kind === 'info' ? 'status' : 'alert', dataset: { key: key || '' } },
+    const node = h(
+      'div',
+      { class: `notice ${kind}`, role: kind === 'info' ? 'status' : 'alert', dataset: { key: key || '' } },
       h('div', { class: 'notice-text' }, title ? h('strong', {}, title) : null, text ? h('span', {}, text) : null),
-      close);
+      close,
+    );
     const remove = () => {
       node.remove();
       if (key) this.#shown.delete(key);

@@ -143,5 +143,7 @@ export class OpenLayout {
 /** A layout's golden-layout config, whatever shape its content has. */
 export function contentConfig(layout) {
   const content = layout && layout.content;
-  return content && typeof content === 'object' && content.config && typeof content.config === 'object' ? content.config : {};
+  return content && typeof content === 'object' && content.config && typeof content.config === 'object'
+    ? content.config
+    : {};
 }

@@ -1,11 +1,14 @@
-// Cross-widget events (DESIGN.md, "Cross-widget events"). A widget's mesh:publish {topic, payload}
+// Cross-widget events (docs/dashboard.md, "Events"). A widget's mesh:publish {topic, payload}
 // is published over the bridge on the session address `session.<topic>` as {topic, payload, source}
 // (source: the publishing widget's id), so that server verticles of this session see it too; what
 // comes back on that address is dispatched as mesh:event {topic, payload, source} on every placed
 // widget whose manifest listens to the topic, in any window of this dashboard, except the frame that
 // published it. While the bridge is down, events go straight from frame to frame in the page; when an
 // event does not come back from an open bridge in time, it is delivered in the page too.
-import { isTopic } from '/sdk/mesh.js';
+//
+// The topic rule comes from the SDK's source (../sdk/topics.js, bundled here) rather than from
+// /sdk/mesh.js at run time: it holds no state to share, and the router can then be tested under Node.
+import { isTopic } from '../sdk/topics.js';
 import { mismatches } from './schemas.js';
 
 const ECHO_TIMEOUT_MS = 2000;
@@ -38,7 +41,8 @@ export class Router {
     this.#checkSchemas();
     for (const topic of listened(frame.manifest)) {
       const last = this.#last.get(topic);
-      if (last && last.frame !== frame.id) this.#deliverTo(frame, { topic, payload: clone(last.payload), source: last.source });
+      if (last && last.frame !== frame.id)
+        this.#deliverTo(frame, { topic, payload: clone(last.payload), source: last.source });
     }
   }
 
@@ -79,7 +83,9 @@ export class Router {
     this.stats.late++;
     this.#deliver({ topic: entry.topic, json: entry.json, source: entry.source }, entry.frame);
     this.#notices.show({
-      key: 'bridge-echo', kind: 'warn', title: 'Events are slow to come back from the server',
+      key: 'bridge-echo',
+      kind: 'warn',
+      title: 'Events are slow to come back from the server',
       text: `“${entry.topic}” did not return over the event bus within ${ECHO_TIMEOUT_MS / 1000} s, so it was delivered in this page.`,
     });
   }
@@ -92,7 +98,10 @@ export class Router {
     }
     let off = () => {};
     if (isTopic(topic)) off = this.#bus.subscribe(topic, (payload, meta) => this.#fromBridge(topic, payload, meta));
-    else console.warn(`[mesh] the topic “${topic}” is not one the event bus carries (lower-case letters, digits, . _ : -); it stays in this page`);
+    else
+      console.warn(
+        `[mesh] the topic “${topic}” is not one the event bus carries (lower-case letters, digits, . _ : -); it stays in this page`,
+      );
     this.#topics.set(topic, { count: 1, off });
   }
 
@@ -150,7 +159,8 @@ export class Router {
           if (problems.length === 0) continue;
           this.#warned.add(key);
           const node = this.#notices.show({
-            key, kind: 'warn',
+            key,
+            kind: 'warn',
             title: `“${out.topic}” from ${emitter.manifest.label} may not fit ${listener.manifest.label}`,
             text: `Their payload schemas differ: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}.`,
           });

@@ -13,7 +13,13 @@ export function readOnlyConfig(config) {
     openPopouts: [],
     root: config.root ? readOnlyItem(config.root) : undefined,
     header: { ...(config.header || {}), show: false, ...NO_BUTTONS },
-    settings: { ...(config.settings || {}), reorderEnabled: false, showPopoutIcon: false, showMaximiseIcon: false, showCloseIcon: false },
+    settings: {
+      ...(config.settings || {}),
+      reorderEnabled: false,
+      showPopoutIcon: false,
+      showMaximiseIcon: false,
+      showCloseIcon: false,
+    },
   };
 }
 

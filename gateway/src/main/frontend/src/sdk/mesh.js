@@ -11,6 +11,7 @@
 // dashboard window popped out of the page uses its opener's connection, so it stays in that session.
 // Docs: docs/sdk.md.
 import EventBus from '@vertx/eventbus-bridge-client.js';
+import { isTopic } from './topics.js';
 
 /** Where the gateway mounts the bridge. */
 export const DEFAULT_URL = '/eventbus';
@@ -21,19 +22,17 @@ export const SESSION_PREFIX = 'session.';
 // no iframe or JSONP transports: they need inline scripts or frames, which a strict CSP forbids
 const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
 
-/** What the bridge accepts as a topic: lower-case letters, digits and `._:-`, at most 128 characters. */
-export const TOPIC = /^[a-z0-9][a-z0-9._:-]{0,127}$/;
-
-/** Whether the bridge carries this topic. */
-export function isTopic(topic) {
-  return typeof topic === 'string' && TOPIC.test(topic);
-}
+// TOPIC (the pattern) and isTopic(topic): whether the bridge carries a topic
+export { TOPIC, isTopic } from './topics.js';
 
 /** The session address of a topic: `row-selected` → `session.row-selected`. */
 export function sessionAddress(topic) {
-  const name = typeof topic === 'string' && topic.startsWith(SESSION_PREFIX) ? topic.slice(SESSION_PREFIX.length) : topic;
+  const name =
+    typeof topic === 'string' && topic.startsWith(SESSION_PREFIX) ? topic.slice(SESSION_PREFIX.length) : topic;
   if (!isTopic(name)) {
-    throw new TypeError(`not a topic: ${JSON.stringify(topic)} (lower-case letters, digits and . _ : -, at most 128 characters)`);
+    throw new TypeError(
+      `not a topic: ${JSON.stringify(topic)} (lower-case letters, digits and . _ : -, at most 128 characters)`,
+    );
   }
   return SESSION_PREFIX + name;
 }
@@ -60,7 +59,6 @@ export class MeshBus {
   #subscriptions = new Map(); // address → Set<raw handler (body, message)>
   #dispatchers = new Map(); // address → the one handler registered with the bridge client
   #statusListeners = new Set();
-  #opened = null;
 
   constructor(url = DEFAULT_URL, options = {}) {
     this.#url = url;
@@ -89,10 +87,13 @@ export class MeshBus {
     if (!this.#eb) this.#open();
     if (this.isOpen) return Promise.resolve(this);
     return new Promise((resolve, reject) => {
-      const timer = timeout === undefined ? null : setTimeout(() => {
-        off();
-        reject(new Error(`the event bus did not open within ${timeout} ms`));
-      }, timeout);
+      const timer =
+        timeout === undefined
+          ? null
+          : setTimeout(() => {
+              off();
+              reject(new Error(`the event bus did not open within ${timeout} ms`));
+            }, timeout);
       const off = this.onStatus((status) => {
         if (status === 'open') {
           if (timer) clearTimeout(timer);
@@ -243,7 +244,12 @@ export class MeshBus {
           done = true;
           clearTimeout(timer);
           if (error) {
-            reject(Object.assign(new Error(error.message || `failure ${error.failureCode}`), { failureCode: error.failureCode, failureType: error.failureType }));
+            reject(
+              Object.assign(new Error(error.message || `failure ${error.failureCode}`), {
+                failureCode: error.failureCode,
+                failureType: error.failureType,
+              }),
+            );
           } else {
             resolve(reply.body);
           }
@@ -286,15 +292,33 @@ class BorrowedBus {
     });
   }
 
-  get status() { return this.#bus.status; }
-  get isOpen() { return this.#bus.isOpen; }
-  connect(options) { return this.#bus.connect(options).then(() => this); }
-  publish(topic, payload, options) { return this.#bus.publish(topic, payload, options); }
-  send(address, body, options) { return this.#bus.send(address, body, options); }
-  request(address, body, options) { return this.#bus.request(address, body, options); }
-  onStatus(listener) { return this.#track(this.#bus.onStatus(listener)); }
-  watch(address, handler) { return this.#track(this.#bus.watch(address, handler)); }
-  subscribe(topic, handler) { return this.#track(this.#bus.subscribe(topic, handler)); }
+  get status() {
+    return this.#bus.status;
+  }
+  get isOpen() {
+    return this.#bus.isOpen;
+  }
+  connect(options) {
+    return this.#bus.connect(options).then(() => this);
+  }
+  publish(topic, payload, options) {
+    return this.#bus.publish(topic, payload, options);
+  }
+  send(address, body, options) {
+    return this.#bus.send(address, body, options);
+  }
+  request(address, body, options) {
+    return this.#bus.request(address, body, options);
+  }
+  onStatus(listener) {
+    return this.#track(this.#bus.onStatus(listener));
+  }
+  watch(address, handler) {
+    return this.#track(this.#bus.watch(address, handler));
+  }
+  subscribe(topic, handler) {
+    return this.#track(this.#bus.subscribe(topic, handler));
+  }
   close() {
     for (const off of [...this.#unsubscribes]) off();
   }
@@ -314,7 +338,9 @@ function safely(fn, ...args) {
     fn(...args);
   } catch (e) {
     // one subscriber's mistake must not stop the others; reported like an uncaught error
-    setTimeout(() => { throw e; });
+    setTimeout(() => {
+      throw e;
+    });
   }
 }
 
