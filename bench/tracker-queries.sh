@@ -19,5 +19,5 @@ mvn -B -q -Ppinot -pl tracker -am -DskipTests -Dexec.skip=true verify \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
 cd tracker
 exec java -Xmx2g -Dmesh.pinot.classpath=target/pinot.classpath \
-  -Djava.util.logging.config.file=../common/src/test/resources/test-logging.properties -Dhazelcast.phone.home.enabled=false \
+  -Djava.util.logging.config.file=../test-support/src/main/resources/test-logging.properties -Dhazelcast.phone.home.enabled=false \
   -cp "target/test-classes:target/classes:$(cat target/test.classpath)" dev.mesh.tracker.TrackerQueryBench "$hits" "$runs"

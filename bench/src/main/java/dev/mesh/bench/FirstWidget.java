@@ -2,9 +2,8 @@ package dev.mesh.bench;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
+import dev.mesh.testing.Chromium;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,26 +79,8 @@ public final class FirstWidget {
             .actualPort();
     String referenceUrl = "http://127.0.0.1:" + port + "/index.html";
 
-    try (Playwright playwright =
-        Playwright.create(
-            new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
-      Browser browser =
-          playwright
-              .chromium()
-              .launch(
-                  new BrowserType.LaunchOptions()
-                      .setExecutablePath(Path.of(chromium))
-                      .setHeadless(true)
-                      .setArgs(
-                          List.of(
-                              "--headless",
-                              "--no-sandbox",
-                              "--disable-gpu",
-                              "--disable-background-networking",
-                              "--disable-component-update",
-                              "--disable-sync",
-                              "--no-first-run")));
+    try (Chromium launched = Chromium.launch(Path.of(chromium))) {
+      Browser browser = launched.browser();
       // one navigation each first, not counted: Chromium's own start and the servers' JIT
       measure(browser, url, selector);
       measure(browser, referenceUrl, "x-widget-a,x-widget-b");
@@ -126,8 +106,7 @@ public final class FirstWidget {
 
   /** {first widget ms, first contentful paint ms} */
   private static double[] measure(Browser browser, String url, String selector) {
-    try (BrowserContext context =
-        browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900))) {
+    try (BrowserContext context = browser.newContext(Chromium.desktop())) {
       context.addInitScript(String.format(Locale.ROOT, PROBE, "'" + selector + "'"));
       Page page = context.newPage();
       page.navigate(url);

@@ -4,12 +4,11 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.ReducedMotion;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHost;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,16 +55,12 @@ class ClickToRedrawBenchmark {
   void clickToRedraw() throws Exception {
     try (TestCluster cluster = new TestCluster()) {
       cluster.start(cluster.config(), Registry.verticles());
-      cluster.start(
-          cluster.config().with(Setting.WIDGETS_DIR, "").with(Setting.WIDGET_EXAMPLES, true),
-          WidgetHost.verticles());
+      cluster.start(cluster.widgetHost(null, true), WidgetHost.verticles());
       MeshNode gateway = cluster.start(cluster.config(), Gateway.verticles());
       String base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
       try (Chromium chromium = Chromium.launch()) {
         Browser.NewContextOptions options =
-            new Browser.NewContextOptions()
-                .setViewportSize(1400, 900)
-                .setReducedMotion(ReducedMotion.REDUCE);
+            Chromium.desktop().setReducedMotion(ReducedMotion.REDUCE);
         List<double[]> reference =
             measure(
                 chromium.newPage(options),

@@ -7,17 +7,15 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.BoundingBox;
-import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHost;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +23,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard at {@code /} in Chromium, with a real registry, widget-hosts and gateway (the
@@ -40,25 +38,20 @@ class DashboardBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String SERVICES = "window[Symbol.for('mesh.dashboard')]";
 
-  private static TestCluster cluster;
-  private static Chromium chromium;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
+  @RegisterExtension static final Chromium chromium = Chromium.forClass();
   private static String base;
   private static Path extraWidgets;
   private static MeshNode extraHost;
 
   @BeforeAll
   static void start() throws IOException {
-    cluster = new TestCluster();
     // REST registrations of the test kit must outlive the class
     cluster.start(cluster.config().with(Setting.REGISTRY_TTL_SECONDS, 900), Registry.verticles());
     Path widgets = Files.createTempDirectory("mesh-dashboard-widgets");
     DashboardWidgets.writeKit(widgets);
     cluster.start(
-        cluster
-            .config()
-            .with(Setting.WIDGETS_DIR, widgets.toString())
-            .with(Setting.WIDGET_EXAMPLES, true)
-            .with(Setting.WIDGETS_SCAN_MILLIS, 200),
+        cluster.widgetHost(widgets, true).with(Setting.WIDGETS_SCAN_MILLIS, 200),
         WidgetHost.verticles());
     // a second widget-host, serving only what a test drops into its folder; stopped and started
     // again
@@ -66,43 +59,16 @@ class DashboardBrowserTest {
     extraHost = cluster.start(extraHostConfig(), WidgetHost.verticles());
     MeshNode gateway = cluster.start(cluster.config(), Gateway.verticles());
     // a page service on its own member, for the SDK's request/reply
-    cluster
-        .start()
-        .vertx()
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.PAGE_SERVICES_PREFIX + "test.quote",
-            message -> {
-              Integer quantity =
-                  message.body() == null ? null : message.body().getInteger("quantity");
-              if (quantity == null || quantity <= 0) {
-                message.fail(400, "quantity must be a positive integer");
-              } else {
-                message.reply(new JsonObject().put("price", quantity * 3));
-              }
-            });
+    QuoteService.register(cluster.start().vertx());
     base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
-    chromium = Chromium.launch();
   }
 
   private static MeshConfig extraHostConfig() {
-    return cluster
-        .config()
-        .with(Setting.WIDGETS_DIR, extraWidgets.toString())
-        .with(Setting.WIDGET_EXAMPLES, false)
-        .with(Setting.WIDGETS_SCAN_MILLIS, 200);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    cluster.close();
+    return cluster.widgetHost(extraWidgets, false).with(Setting.WIDGETS_SCAN_MILLIS, 200);
   }
 
   private static Page open() {
-    Page page = chromium.newPage(new Browser.NewContextOptions().setViewportSize(1400, 900));
+    Page page = chromium.newPage(Chromium.desktop());
     page.navigate(base + "/");
     Poll.until(
         WAIT,
@@ -657,7 +623,7 @@ class DashboardBrowserTest {
     String policy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             + "font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
-    Page page = chromium.newPage(new Browser.NewContextOptions().setViewportSize(1400, 900));
+    Page page = chromium.newPage(Chromium.desktop());
     page.route(base + "/", route -> withPolicy(route, policy));
     page.addInitScript(
         """

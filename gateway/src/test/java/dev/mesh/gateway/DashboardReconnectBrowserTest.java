@@ -2,24 +2,23 @@ package dev.mesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHost;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway restarts under an open dashboard: events keep flowing inside the page meanwhile, and
@@ -31,24 +30,18 @@ class DashboardReconnectBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String SERVICES = "window[Symbol.for('mesh.dashboard')]";
 
-  private static TestCluster cluster;
-  private static Chromium chromium;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
+  @RegisterExtension static final Chromium chromium = Chromium.forClass();
   private static MeshConfig gatewayConfig;
   private static MeshNode gateway;
   private static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    cluster = new TestCluster();
     cluster.start(cluster.config().with(Setting.REGISTRY_TTL_SECONDS, 900), Registry.verticles());
     Path widgets = Files.createTempDirectory("mesh-reconnect-widgets");
     DashboardWidgets.writeKit(widgets);
-    cluster.start(
-        cluster
-            .config()
-            .with(Setting.WIDGETS_DIR, widgets.toString())
-            .with(Setting.WIDGET_EXAMPLES, true),
-        WidgetHost.verticles());
+    cluster.start(cluster.widgetHost(widgets, true), WidgetHost.verticles());
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -57,15 +50,6 @@ class DashboardReconnectBrowserTest {
     gatewayConfig = cluster.config().with(Setting.GATEWAY_PORT, port);
     gateway = cluster.start(gatewayConfig, Gateway.verticles());
     base = "http://127.0.0.1:" + port;
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    cluster.close();
   }
 
   private static String bridge(Page page) {
@@ -89,7 +73,7 @@ class DashboardReconnectBrowserTest {
 
   @Test
   void afterTheGatewayRestartsTheSdkIsBackWithItsSubscriptionsAndEventsNeverStopped() {
-    Page page = chromium.newPage(new Browser.NewContextOptions().setViewportSize(1400, 900));
+    Page page = chromium.newPage(Chromium.desktop());
     page.navigate(base + "/");
     Poll.until(WAIT, "the bridge is open", () -> "open".equals(bridge(page)));
     Poll.until(

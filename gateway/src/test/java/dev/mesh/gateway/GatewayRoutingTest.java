@@ -1,23 +1,23 @@
 package dev.mesh.gateway;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway finds the registry through discovery records, wherever it runs in the cluster: a JSON
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayRoutingTest {
 
-  private static TestCluster cluster;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
   private static MeshNode gatewayNode;
   private static MeshNode registryNode;
   private static WebClient client;
@@ -35,7 +35,6 @@ class GatewayRoutingTest {
 
   @BeforeAll
   static void start() {
-    cluster = new TestCluster();
     gatewayNode = cluster.start(cluster.config(), Gateway.verticles());
     client = WebClient.create(gatewayNode.vertx());
     Record record =
@@ -43,11 +42,6 @@ class GatewayRoutingTest {
             ServiceDiscovery.create(gatewayNode.vertx())
                 .getRecord(r -> GatewayVerticle.SERVICE_NAME.equals(r.getName())));
     port = record.getLocation().getInteger("port");
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
   }
 
   @Test

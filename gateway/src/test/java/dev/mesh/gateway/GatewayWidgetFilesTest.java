@@ -1,15 +1,14 @@
 package dev.mesh.gateway;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHost;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -19,9 +18,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Browsers load every widget from the gateway's origin: {@code /w/<id>/...} reaches the widget-host
@@ -31,25 +30,19 @@ class GatewayWidgetFilesTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private static TestCluster cluster;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
   private static MeshNode gateway;
   private static WebClient client;
   private static int port;
 
   @BeforeAll
   static void start() throws IOException {
-    cluster = new TestCluster();
     cluster.start(cluster.config(), Registry.verticles());
     cluster.start(host(folderWith("north-map", "north")), WidgetHost.verticles());
     cluster.start(host(folderWith("south-map", "south")), WidgetHost.verticles());
     gateway = cluster.start(cluster.config(), Gateway.verticles());
     client = WebClient.create(gateway.vertx());
     port = Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
   }
 
   @Test
@@ -106,10 +99,7 @@ class GatewayWidgetFilesTest {
   }
 
   private static MeshConfig host(Path folder) {
-    return cluster
-        .config()
-        .with(Setting.WIDGETS_DIR, folder.toString())
-        .with(Setting.WIDGET_EXAMPLES, false);
+    return cluster.widgetHost(folder, false);
   }
 
   private static Path folderWith(String id, String marker) throws IOException {

@@ -4,22 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a widget author sees in Chromium through the gateway: the catalog page lists the example
@@ -30,32 +28,17 @@ class PreviewPageBrowserTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  private static TestCluster cluster;
-  private static Chromium chromium;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
+  @RegisterExtension static final Chromium chromium = Chromium.forClass();
   private static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    cluster = new TestCluster();
     Path widgets = Files.createTempDirectory("mesh-preview-widgets");
     cluster.start(cluster.config(), Registry.verticles());
-    MeshConfig host =
-        cluster
-            .config()
-            .with(Setting.WIDGETS_DIR, widgets.toString())
-            .with(Setting.WIDGET_EXAMPLES, true);
-    cluster.start(host, WidgetHost.verticles());
+    cluster.start(cluster.widgetHost(widgets, true), WidgetHost.verticles());
     MeshNode gateway = cluster.start(cluster.config(), Gateway.verticles());
     base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    cluster.close();
   }
 
   @Test

@@ -2,10 +2,9 @@ package dev.mesh.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.MeshNode;
-import dev.mesh.common.testing.BusRecorder;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Lock;
 import java.time.Duration;
@@ -13,9 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The change feed on {@code mesh.registry.changes} as a subscriber (the dashboard, through the
@@ -28,45 +26,30 @@ class ChangeFeedAndExpiryTest {
   /** TTL, plus sweeps every 250 ms, plus a generous margin for a busy 2-core machine. */
   private static final Duration EXPIRY_BOUND = Duration.ofSeconds(TTL_SECONDS + 7);
 
-  private static RegistryUnderTest registry;
-  private static MeshNode node;
-  private static RegistryClient client;
-  private static BusRecorder changes;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryUnderTest.start(RegistryClient.TOKEN, TTL_SECONDS);
-    node = registry.node();
-    client = registry.client();
-    changes = registry.changes();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  @RegisterExtension
+  static final RegistryUnderTest registry = RegistryUnderTest.of(RegistryClient.TOKEN, TTL_SECONDS);
 
   @Test
   void feedReportsRegisteredUpdatedAndRemovedButNotIdenticalRefreshes() {
     String id = TestManifests.id("feed");
     JsonObject manifest = TestManifests.manifest(id);
 
-    JsonObject created = client.register(manifest);
+    JsonObject created = registry.client().register(manifest);
     JsonObject registered = await("registered", id);
     assertThat(registered.getJsonObject("widget")).isEqualTo(created);
     assertThat(registered.containsKey("reason")).isFalse();
     assertThat(Instant.parse(registered.getString("at")))
         .isBetween(Instant.now().minusSeconds(30), Instant.now().plusSeconds(1));
 
-    client.register(manifest); // identical refresh: nothing to tell
+    registry.client().register(manifest); // identical refresh: nothing to tell
     JsonObject changed = manifest.copy().put("label", "Changed " + id);
-    JsonObject afterChange = client.register(changed);
+    JsonObject afterChange = registry.client().register(changed);
     JsonObject updated = await("updated", id);
     assertThat(updated.getJsonObject("widget")).isEqualTo(afterChange);
     assertThat(updated.getJsonObject("widget").getJsonObject("manifest").getString("label"))
         .isEqualTo("Changed " + id);
 
-    assertThat(client.delete(id).statusCode()).isEqualTo(204);
+    assertThat(registry.client().delete(id).statusCode()).isEqualTo(204);
     JsonObject removed = await("removed", id);
     assertThat(removed.getString("reason")).isEqualTo("deregistered");
     assertThat(removed.getJsonObject("widget").getJsonObject("manifest")).isEqualTo(changed);
@@ -81,14 +64,14 @@ class ChangeFeedAndExpiryTest {
   @Test
   void everyEventHasTheDocumentedShape() {
     String id = TestManifests.id("shape");
-    client.register(TestManifests.manifest(id));
+    registry.client().register(TestManifests.manifest(id));
     JsonObject event = await("registered", id);
 
     assertThat(event.fieldNames()).containsExactlyInAnyOrder("type", "id", "widget", "at");
     assertThat(event.getJsonObject("widget").fieldNames())
         .containsExactlyInAnyOrder(
             "id", "manifest", "source", "member", "registeredAt", "lastUpdated", "expiresAt");
-    client.delete(id);
+    registry.client().delete(id);
     assertThat(await("removed", id).fieldNames())
         .containsExactlyInAnyOrder("type", "id", "widget", "reason", "at");
   }
@@ -98,9 +81,10 @@ class ChangeFeedAndExpiryTest {
     String silent = TestManifests.id("silent");
     String beating = TestManifests.id("beating");
     String legacy = TestManifests.id("legacy");
-    client.register(TestManifests.manifest(silent));
-    client.register(TestManifests.manifest(beating));
-    assertThat(client.v1Register(legacy, TestManifests.v1Registration(legacy)).statusCode())
+    registry.client().register(TestManifests.manifest(silent));
+    registry.client().register(TestManifests.manifest(beating));
+    assertThat(
+            registry.client().v1Register(legacy, TestManifests.v1Registration(legacy)).statusCode())
         .isEqualTo(200);
 
     AtomicBoolean beat = new AtomicBoolean(true);
@@ -108,7 +92,7 @@ class ChangeFeedAndExpiryTest {
         new Thread(
             () -> {
               while (beat.get()) {
-                assertThat(client.heartbeat(beating).statusCode()).isEqualTo(200);
+                assertThat(registry.client().heartbeat(beating).statusCode()).isEqualTo(200);
                 try {
                   Thread.sleep(500);
                 } catch (InterruptedException e) {
@@ -122,18 +106,20 @@ class ChangeFeedAndExpiryTest {
       Poll.until(
           EXPIRY_BOUND,
           silent + " expires without heartbeats",
-          () -> client.widget(silent) == null);
+          () -> registry.client().widget(silent) == null);
       Poll.until(
           EXPIRY_BOUND,
           "v1 registration " + legacy + " expires when not repeated",
-          () -> client.widget(legacy) == null);
-      assertThat(client.ids()).doesNotContain(silent, legacy);
-      assertThat(client.get("/api/v1/registry/" + legacy).statusCode()).isEqualTo(404);
+          () -> registry.client().widget(legacy) == null);
+      assertThat(registry.client().ids()).doesNotContain(silent, legacy);
+      assertThat(registry.client().get("/api/v1/registry/" + legacy).statusCode()).isEqualTo(404);
 
       // keep beating for another full TTL after the silent one went
       Thread.sleep(TTL_SECONDS * 1000L + 500);
       assertThat(heart.isAlive()).as("heartbeats were all answered 200").isTrue();
-      assertThat(client.widget(beating)).as("heartbeated for more than twice its TTL").isNotNull();
+      assertThat(registry.client().widget(beating))
+          .as("heartbeated for more than twice its TTL")
+          .isNotNull();
     } finally {
       beat.set(false);
       heart.join();
@@ -150,9 +136,11 @@ class ChangeFeedAndExpiryTest {
     Poll.until(
         EXPIRY_BOUND,
         beating + " expires once heartbeats stop",
-        () -> client.widget(beating) == null);
+        () -> registry.client().widget(beating) == null);
     assertThat(await("expired", beating).getString("reason")).isEqualTo("ttl");
-    assertThat(client.heartbeat(beating).statusCode()).as("heartbeat after expiry").isEqualTo(404);
+    assertThat(registry.client().heartbeat(beating).statusCode())
+        .as("heartbeat after expiry")
+        .isEqualTo(404);
     assertThat(changesOf(silent))
         .extracting(c -> c.getString("type"))
         .as("expired once")
@@ -162,10 +150,10 @@ class ChangeFeedAndExpiryTest {
   @Test
   void reRegistrationAfterExpiryIsANewRegistration() {
     String id = TestManifests.id("again");
-    JsonObject first = client.register(TestManifests.manifest(id));
-    Poll.until(EXPIRY_BOUND, id + " expires", () -> client.widget(id) == null);
+    JsonObject first = registry.client().register(TestManifests.manifest(id));
+    Poll.until(EXPIRY_BOUND, id + " expires", () -> registry.client().widget(id) == null);
 
-    var response = client.put(id, TestManifests.manifest(id));
+    var response = registry.client().put(id, TestManifests.manifest(id));
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(Instant.parse(response.bodyAsJsonObject().getString("registeredAt")))
@@ -176,7 +164,7 @@ class ChangeFeedAndExpiryTest {
         () ->
             changesOf(id).stream().filter(c -> "registered".equals(c.getString("type"))).count()
                 == 2);
-    client.delete(id);
+    registry.client().delete(id);
   }
 
   /**
@@ -193,16 +181,16 @@ class ChangeFeedAndExpiryTest {
   @Test
   void heartbeatAnsweredOkIsNeverUndoneByAConcurrentSweep() throws Exception {
     String id = TestManifests.id("race");
-    client.register(TestManifests.manifest(id));
+    registry.client().register(TestManifests.manifest(id));
     long registered = System.currentTimeMillis();
     Thread.sleep(1000);
 
     Lock lock =
         TestCluster.await(
-            node.vertx().sharedData().getLockWithTimeout("mesh.registry." + id, 5000));
+            registry.node().vertx().sharedData().getLockWithTimeout("mesh.registry." + id, 5000));
     CompletableFuture<Integer> heartbeat;
     try {
-      heartbeat = CompletableFuture.supplyAsync(() -> client.heartbeat(id).statusCode());
+      heartbeat = CompletableFuture.supplyAsync(() -> registry.client().heartbeat(id).statusCode());
       // past the original expiry, with several sweeps: one of them has read the record and waits
       // for the lock
       Thread.sleep(
@@ -214,23 +202,27 @@ class ChangeFeedAndExpiryTest {
     Thread.sleep(1000); // well within the TTL the heartbeat granted
 
     if (status == 200) {
-      assertThat(client.widget(id)).as("widget whose heartbeat was answered 200").isNotNull();
+      assertThat(registry.client().widget(id))
+          .as("widget whose heartbeat was answered 200")
+          .isNotNull();
       assertThat(changesOf(id)).extracting(c -> c.getString("type")).containsExactly("registered");
-      client.delete(id);
+      registry.client().delete(id);
     } else {
       assertThat(status).as("heartbeat after the sweep removed the widget").isEqualTo(404);
-      assertThat(client.widget(id)).isNull();
+      assertThat(registry.client().widget(id)).isNull();
     }
   }
 
   private static JsonObject await(String type, String id) {
-    return changes.await(
-        Duration.ofSeconds(10),
-        type + " " + id,
-        c -> id.equals(c.getString("id")) && type.equals(c.getString("type")));
+    return registry
+        .changes()
+        .await(
+            Duration.ofSeconds(10),
+            type + " " + id,
+            c -> id.equals(c.getString("id")) && type.equals(c.getString("type")));
   }
 
   private static List<JsonObject> changesOf(String id) {
-    return changes.matching(c -> id.equals(c.getString("id")));
+    return registry.changes().matching(c -> id.equals(c.getString("id")));
   }
 }

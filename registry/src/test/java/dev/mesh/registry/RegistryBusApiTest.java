@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mesh.common.Addresses;
-import dev.mesh.common.MeshNode;
-import dev.mesh.common.testing.BusRecorder;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -15,9 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,52 +25,42 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RegistryBusApiTest {
 
-  private static RegistryUnderTest registry;
-  private static MeshNode node;
-  private static RegistryClient client;
-  private static BusRecorder changes;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryUnderTest.start(RegistryClient.TOKEN, 120);
-    node = registry.node();
-    client = registry.client();
-    changes = registry.changes();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  @RegisterExtension
+  static final RegistryUnderTest registry = RegistryUnderTest.of(RegistryClient.TOKEN, 120);
 
   @Test
   void registerAnswersTheWidgetItServesOverRestToo() {
     String id = TestManifests.id("bus");
     JsonObject manifest = TestManifests.manifest(id);
 
-    JsonObject widget = (JsonObject) request(register(manifest, node.nodeId()));
+    JsonObject widget =
+        (JsonObject) request(TestManifests.busRegistration(manifest, registry.node().nodeId()));
 
     assertThat(widget.getString("id")).isEqualTo(id);
     assertThat(widget.getJsonObject("manifest")).isEqualTo(manifest);
     assertThat(widget.getString("source")).isEqualTo("member");
-    assertThat(widget.getString("member")).isEqualTo(node.nodeId());
+    assertThat(widget.getString("member")).isEqualTo(registry.node().nodeId());
     assertThat(widget.getValue("expiresAt"))
         .as("a member's widget lives as long as the member")
         .isNull();
-    assertThat(client.widget(id)).isEqualTo(widget);
-    assertThat(client.get("/api/v1/registry/" + id).statusCode()).isEqualTo(200);
+    assertThat(registry.client().widget(id)).isEqualTo(widget);
+    assertThat(registry.client().get("/api/v1/registry/" + id).statusCode()).isEqualTo(200);
   }
 
   @Test
   void getListHeartbeatAndDeregister() {
     String id = TestManifests.id("lifecycle");
     JsonObject registered =
-        (JsonObject) request(register(TestManifests.manifest(id), node.nodeId()));
+        (JsonObject)
+            request(
+                TestManifests.busRegistration(
+                    TestManifests.manifest(id), registry.node().nodeId()));
 
     assertThat(request(new JsonObject().put("action", "get").put("id", id))).isEqualTo(registered);
     JsonObject list = (JsonObject) request(new JsonObject().put("action", "list"));
     assertThat(list.getJsonArray("widgets")).contains(registered);
-    assertThat(list.getJsonArray("widgets").size()).isEqualTo(client.list().getInteger("count"));
+    assertThat(list.getJsonArray("widgets").size())
+        .isEqualTo(registry.client().list().getInteger("count"));
     JsonObject beat =
         (JsonObject) request(new JsonObject().put("action", "heartbeat").put("id", id));
     assertThat(beat.getString("id")).isEqualTo(id);
@@ -80,7 +68,7 @@ class RegistryBusApiTest {
 
     assertThat(request(new JsonObject().put("action", "deregister").put("id", id)))
         .isEqualTo(new JsonObject().put("removed", true));
-    assertThat(client.widget(id)).isNull();
+    assertThat(registry.client().widget(id)).isNull();
     assertThat(request(new JsonObject().put("action", "deregister").put("id", id)))
         .isEqualTo(new JsonObject().put("removed", false));
   }
@@ -107,18 +95,21 @@ class RegistryBusApiTest {
   @Test
   void invalidOrMissingManifestFailsWith400AndStoresNothing() {
     String id = TestManifests.id("invalid");
-    int before = client.list().getInteger("count");
+    int before = registry.client().list().getInteger("count");
 
     ReplyException invalid =
         failure(
-            register(TestManifests.manifest(id).put("domainKind", "mesh-aligned"), node.nodeId()));
+            TestManifests.busRegistration(
+                TestManifests.manifest(id).put("domainKind", "mesh-aligned"),
+                registry.node().nodeId()));
     assertThat(invalid.failureCode()).isEqualTo(400);
     assertThat(invalid.getMessage()).contains("/domainKind");
 
     ReplyException script =
         failure(
-            register(
-                TestManifests.manifest(id).put("module", "javascript:alert(1)"), node.nodeId()));
+            TestManifests.busRegistration(
+                TestManifests.manifest(id).put("module", "javascript:alert(1)"),
+                registry.node().nodeId()));
     assertThat(script.failureCode()).isEqualTo(400);
     assertThat(script.getMessage()).contains("/module");
 
@@ -128,12 +119,12 @@ class RegistryBusApiTest {
     assertThat(noMember.failureCode()).as("a registration nobody would ever expire").isEqualTo(400);
     assertThat(noMember.getMessage()).contains("member");
     ReplyException missing =
-        failure(new JsonObject().put("action", "register").put("member", node.nodeId()));
+        failure(new JsonObject().put("action", "register").put("member", registry.node().nodeId()));
     assertThat(missing.failureCode()).isEqualTo(400);
     assertThat(missing.getMessage()).contains("manifest");
 
-    assertThat(client.widget(id)).isNull();
-    assertThat(client.list().getInteger("count")).isEqualTo(before);
+    assertThat(registry.client().widget(id)).isNull();
+    assertThat(registry.client().list().getInteger("count")).isEqualTo(before);
   }
 
   @Test
@@ -141,7 +132,9 @@ class RegistryBusApiTest {
     String id = TestManifests.id("bus-ttl");
     JsonObject widget =
         (JsonObject)
-            request(register(TestManifests.manifest(id), node.nodeId()).put("ttlSeconds", 2));
+            request(
+                TestManifests.busRegistration(TestManifests.manifest(id), registry.node().nodeId())
+                    .put("ttlSeconds", 2));
     assertThat(
             Duration.between(
                 Instant.parse(widget.getString("lastUpdated")),
@@ -156,17 +149,19 @@ class RegistryBusApiTest {
       assertThat(beat.getString("expiresAt")).isNotNull();
       sleep(400);
     }
-    assertThat(client.widget(id)).as("heartbeated past its TTL").isNotNull();
+    assertThat(registry.client().widget(id)).as("heartbeated past its TTL").isNotNull();
 
     Poll.until(
         Duration.ofSeconds(10),
         id + " expires once heartbeats stop",
-        () -> client.widget(id) == null);
+        () -> registry.client().widget(id) == null);
     JsonObject expired =
-        changes.await(
-            Duration.ofSeconds(5),
-            "expired " + id,
-            c -> id.equals(c.getString("id")) && "expired".equals(c.getString("type")));
+        registry
+            .changes()
+            .await(
+                Duration.ofSeconds(5),
+                "expired " + id,
+                c -> id.equals(c.getString("id")) && "expired".equals(c.getString("type")));
     assertThat(expired.getString("reason")).isEqualTo("ttl");
   }
 
@@ -174,29 +169,34 @@ class RegistryBusApiTest {
   void widgetsOfAMemberThatIsNotInTheClusterAreRemoved() {
     String ghost = TestManifests.id("ghost");
     String alive = TestManifests.id("alive");
-    request(register(TestManifests.manifest(ghost), "no-such-member-" + ghost));
-    request(register(TestManifests.manifest(alive), node.nodeId()));
+    request(
+        TestManifests.busRegistration(TestManifests.manifest(ghost), "no-such-member-" + ghost));
+    request(TestManifests.busRegistration(TestManifests.manifest(alive), registry.node().nodeId()));
 
     Poll.until(
         Duration.ofSeconds(10),
         ghost + " of an absent member is removed",
-        () -> client.widget(ghost) == null);
+        () -> registry.client().widget(ghost) == null);
     JsonObject expired =
-        changes.await(
-            Duration.ofSeconds(5),
-            "expired " + ghost,
-            c -> ghost.equals(c.getString("id")) && "expired".equals(c.getString("type")));
+        registry
+            .changes()
+            .await(
+                Duration.ofSeconds(5),
+                "expired " + ghost,
+                c -> ghost.equals(c.getString("id")) && "expired".equals(c.getString("type")));
     assertThat(expired.getString("reason")).isEqualTo("member-left");
     assertThat(expired.getJsonObject("widget").getString("member"))
         .isEqualTo("no-such-member-" + ghost);
 
     sleep(1000); // several more sweeps
-    assertThat(client.widget(alive))
+    assertThat(registry.client().widget(alive))
         .as("the widget of a member that is in the cluster stays")
         .isNotNull();
     assertThat(
-            changes.matching(
-                c -> alive.equals(c.getString("id")) && "expired".equals(c.getString("type"))))
+            registry
+                .changes()
+                .matching(
+                    c -> alive.equals(c.getString("id")) && "expired".equals(c.getString("type"))))
         .isEmpty();
   }
 
@@ -221,22 +221,12 @@ class RegistryBusApiTest {
     return Stream.of(
         "register",
         new JsonObject().put("action", "register").put("manifest", "not an object"),
-        register(TestManifests.manifest("typed-ttl"), "someone").put("ttlSeconds", "thirty"));
-  }
-
-  private static JsonObject register(JsonObject manifest, String member) {
-    return new JsonObject()
-        .put("action", "register")
-        .put("manifest", manifest)
-        .put("member", member);
+        TestManifests.busRegistration(TestManifests.manifest("typed-ttl"), "someone")
+            .put("ttlSeconds", "thirty"));
   }
 
   private static Object request(JsonObject request) {
-    return TestCluster.await(
-            node.vertx()
-                .eventBus()
-                .request(Addresses.REGISTRY, request, new DeliveryOptions().setSendTimeout(10_000)))
-        .body();
+    return registry.request(request);
   }
 
   /** The failure of a request that must fail with a reply (not a timeout). */
@@ -254,7 +244,9 @@ class RegistryBusApiTest {
             IllegalStateException.class,
             () ->
                 TestCluster.await(
-                    node.vertx()
+                    registry
+                        .node()
+                        .vertx()
                         .eventBus()
                         .request(
                             Addresses.REGISTRY,

@@ -3,8 +3,8 @@ package dev.mesh.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -6,11 +6,12 @@ import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.MeshVerticle;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.BusRecorder;
-import dev.mesh.common.testing.ChildMember;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
-import io.vertx.core.eventbus.DeliveryOptions;
+import dev.mesh.testing.BusRecorder;
+import dev.mesh.testing.ChildMember;
+import dev.mesh.testing.Closeables;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The registry as a cluster: two registry members (A and B) share one registry, and the widgets of
@@ -34,7 +36,7 @@ class RegistryClusterTest {
    */
   private static final Duration MEMBER_GONE_BOUND = Duration.ofSeconds(10);
 
-  private static TestCluster cluster;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
   private static MeshNode a;
   private static MeshNode b;
   private static RegistryClient clientA;
@@ -43,7 +45,6 @@ class RegistryClusterTest {
 
   @BeforeAll
   static void startTwoRegistries() {
-    cluster = new TestCluster();
     var config =
         cluster
             .config()
@@ -61,16 +62,8 @@ class RegistryClusterTest {
 
   @AfterAll
   static void stopCluster() {
-    for (AutoCloseable closeable : new AutoCloseable[] {changesOnA, clientA, clientB}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception ignored) {
-        // the cluster goes anyway
-      }
-    }
-    cluster.close();
+    // the cluster goes after the class anyway (an extension)
+    Closeables.closeAll(changesOnA, clientA, clientB);
   }
 
   @Test
@@ -79,7 +72,8 @@ class RegistryClusterTest {
     String viaBus = TestManifests.id("bus-on-b");
     JsonObject restWidget = clientB.register(TestManifests.manifest(viaRest));
     JsonObject busWidget =
-        (JsonObject) request(b, register(TestManifests.manifest(viaBus), b.nodeId()));
+        (JsonObject)
+            request(b, TestManifests.busRegistration(TestManifests.manifest(viaBus), b.nodeId()));
 
     assertThat(clientA.widget(viaRest)).isEqualTo(restWidget);
     assertThat(clientA.widget(viaBus)).isEqualTo(busWidget);
@@ -158,7 +152,7 @@ class RegistryClusterTest {
     String first = TestManifests.id("child-1");
     String second = TestManifests.id("child-2");
     String survivor = TestManifests.id("survivor");
-    request(a, register(TestManifests.manifest(survivor), a.nodeId()));
+    request(a, TestManifests.busRegistration(TestManifests.manifest(survivor), a.nodeId()));
 
     try (ChildMember child = ChildMember.start(cluster.config())) {
       Poll.until(
@@ -169,8 +163,11 @@ class RegistryClusterTest {
       JsonObject widget =
           (JsonObject)
               child.request(
-                  Addresses.REGISTRY, register(TestManifests.manifest(first), child.nodeId()));
-      child.request(Addresses.REGISTRY, register(TestManifests.manifest(second), child.nodeId()));
+                  Addresses.REGISTRY,
+                  TestManifests.busRegistration(TestManifests.manifest(first), child.nodeId()));
+      child.request(
+          Addresses.REGISTRY,
+          TestManifests.busRegistration(TestManifests.manifest(second), child.nodeId()));
       assertThat(widget.getString("member")).isEqualTo(child.nodeId());
       assertThat(clientA.ids()).contains(first, second, survivor);
       assertThat(clientA.widget(first).getString("member")).isEqualTo(child.nodeId());
@@ -208,7 +205,7 @@ class RegistryClusterTest {
             Registry.verticles());
     String leaving = c.nodeId();
     String id = TestManifests.id("leaver");
-    request(c, register(TestManifests.manifest(id), leaving));
+    request(c, TestManifests.busRegistration(TestManifests.manifest(id), leaving));
     assertThat(clientA.widget(id).getString("member")).isEqualTo(leaving);
     assertThat(registryEndpointMembers()).contains(leaving, a.nodeId(), b.nodeId());
 
@@ -243,18 +240,7 @@ class RegistryClusterTest {
     }
   }
 
-  private static JsonObject register(JsonObject manifest, String member) {
-    return new JsonObject()
-        .put("action", "register")
-        .put("manifest", manifest)
-        .put("member", member);
-  }
-
   private static Object request(MeshNode from, JsonObject request) {
-    return TestCluster.await(
-            from.vertx()
-                .eventBus()
-                .request(Addresses.REGISTRY, request, new DeliveryOptions().setSendTimeout(10_000)))
-        .body();
+    return RegistryUnderTest.request(from, request);
   }
 }

@@ -1,12 +1,12 @@
 package dev.mesh.registry;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Contract;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -2,9 +2,9 @@ package dev.mesh.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.MeshNode;
 import dev.mesh.common.MeshVerticle;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -14,9 +14,8 @@ import io.vertx.servicediscovery.types.HttpEndpoint;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an operator and the gateway rely on: health, readiness, Prometheus metrics and the endpoint
@@ -24,33 +23,19 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryOperationsTest {
 
-  private static RegistryUnderTest registry;
-  private static MeshNode node;
-  private static RegistryClient client;
-
-  @BeforeAll
-  static void startRegistry() {
-    // no token configured: registrations are open
-    registry = RegistryUnderTest.start(null, 120);
-    node = registry.node();
-    client = registry.client();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  // no token configured: registrations are open
+  @RegisterExtension static final RegistryUnderTest registry = RegistryUnderTest.of(null, 120);
 
   @Test
   void isLive() {
-    HttpResponse<Buffer> response = client.get("/health/live");
+    HttpResponse<Buffer> response = registry.client().get("/health/live");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getString("outcome")).isEqualTo("UP");
   }
 
   @Test
   void isReadyWhileTheClusterIsUp() {
-    HttpResponse<Buffer> response = client.get("/health/ready");
+    HttpResponse<Buffer> response = registry.client().get("/health/ready");
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject health = response.bodyAsJsonObject();
     assertThat(health.getString("outcome")).isEqualTo("UP");
@@ -64,7 +49,7 @@ class RegistryOperationsTest {
 
   @Test
   void metricsCountTheRequestsServed() {
-    HttpResponse<Buffer> first = client.get("/metrics");
+    HttpResponse<Buffer> first = registry.client().get("/metrics");
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.getHeader("Content-Type")).startsWith("text/plain");
     assertThat(first.bodyAsString())
@@ -72,24 +57,29 @@ class RegistryOperationsTest {
     double before = notFoundCount(first.bodyAsString());
 
     for (int i = 0; i < 3; i++) {
-      assertThat(client.get("/api/widgets/metrics-probe-" + i).statusCode()).isEqualTo(404);
+      assertThat(registry.client().get("/api/widgets/metrics-probe-" + i).statusCode())
+          .isEqualTo(404);
     }
 
-    assertThat(notFoundCount(client.get("/metrics").bodyAsString())).isEqualTo(before + 3);
+    assertThat(notFoundCount(registry.client().get("/metrics").bodyAsString()))
+        .isEqualTo(before + 3);
   }
 
   @Test
   void withoutATokenConfiguredRegistrationsAreOpen() {
     String id = TestManifests.id("open");
     HttpResponse<Buffer> response =
-        client.send(
-            io.vertx.core.http.HttpMethod.PUT,
-            "/api/widgets/" + id,
-            null,
-            TestManifests.manifest(id).toBuffer());
+        registry
+            .client()
+            .send(
+                io.vertx.core.http.HttpMethod.PUT,
+                "/api/widgets/" + id,
+                null,
+                TestManifests.manifest(id).toBuffer());
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(
-            client
+            registry
+                .client()
                 .send(io.vertx.core.http.HttpMethod.DELETE, "/api/widgets/" + id, null, null)
                 .statusCode())
         .isEqualTo(204);
@@ -97,7 +87,7 @@ class RegistryOperationsTest {
 
   @Test
   void publishesItsHttpEndpointForTheGateway() {
-    ServiceDiscovery discovery = ServiceDiscovery.create(node.vertx());
+    ServiceDiscovery discovery = ServiceDiscovery.create(registry.node().vertx());
     try {
       List<Record> records =
           TestCluster.await(
@@ -106,9 +96,10 @@ class RegistryOperationsTest {
       Record record = records.get(0);
       assertThat(record.getType()).isEqualTo(HttpEndpoint.TYPE);
       assertThat(record.getLocation().getString("host")).isEqualTo("127.0.0.1");
-      assertThat(record.getLocation().getInteger("port")).isEqualTo(client.port());
+      assertThat(record.getLocation().getInteger("port")).isEqualTo(registry.client().port());
       assertThat(record.getMetadata().getString(MeshVerticle.SERVICE)).isEqualTo("registry");
-      assertThat(record.getMetadata().getString(MeshVerticle.MEMBER)).isEqualTo(node.nodeId());
+      assertThat(record.getMetadata().getString(MeshVerticle.MEMBER))
+          .isEqualTo(registry.node().nodeId());
     } finally {
       discovery.close();
     }
@@ -116,8 +107,9 @@ class RegistryOperationsTest {
 
   @Test
   void endpointRecordIsNotListedAsAWidget() {
-    assertThat(client.ids()).doesNotContain(RegistryApiVerticle.SERVICE_NAME);
-    assertThat(client.get("/api/widgets/" + RegistryApiVerticle.SERVICE_NAME).statusCode())
+    assertThat(registry.client().ids()).doesNotContain(RegistryApiVerticle.SERVICE_NAME);
+    assertThat(
+            registry.client().get("/api/widgets/" + RegistryApiVerticle.SERVICE_NAME).statusCode())
         .isEqualTo(404);
   }
 

@@ -2,8 +2,8 @@ package dev.mesh.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.MeshNode;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -13,9 +13,8 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original datamesh registry's API ({@code /api/v1/registry}) as its clients and sidecars use
@@ -25,33 +24,20 @@ class RegistryV1ApiTest {
 
   private static final int TTL_SECONDS = 120;
 
-  private static RegistryUnderTest registry;
-  private static MeshNode node;
-  private static RegistryClient client;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryUnderTest.start(RegistryClient.TOKEN, TTL_SECONDS);
-    node = registry.node();
-    client = registry.client();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  @RegisterExtension
+  static final RegistryUnderTest registry = RegistryUnderTest.of(RegistryClient.TOKEN, TTL_SECONDS);
 
   @Test
   void registrationAnswers200EchoingTheBody() {
     String id = TestManifests.id("echo");
     JsonObject body = TestManifests.v1Registration(id);
 
-    HttpResponse<Buffer> response = client.v1Register(id, body);
+    HttpResponse<Buffer> response = registry.client().v1Register(id, body);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).startsWith("application/json");
     assertThat(response.bodyAsJsonObject()).isEqualTo(body);
-    assertThat(client.v1Register(id, body).statusCode())
+    assertThat(registry.client().v1Register(id, body).statusCode())
         .as("a repeated registration (sidecar heartbeat)")
         .isEqualTo(200);
   }
@@ -60,9 +46,9 @@ class RegistryV1ApiTest {
   void registeredServiceIsReadBackInTheOriginalShapes() {
     String id = TestManifests.id("shape");
     JsonObject body = TestManifests.v1Registration(id);
-    client.v1Register(id, body);
+    registry.client().v1Register(id, body);
 
-    HttpResponse<Buffer> one = client.get("/api/v1/registry/" + id);
+    HttpResponse<Buffer> one = registry.client().get("/api/v1/registry/" + id);
     assertThat(one.statusCode()).isEqualTo(200);
     JsonObject service = one.bodyAsJsonObject();
     assertThat(service.fieldNames()).containsExactlyInAnyOrder("service", "lastUpdated");
@@ -70,7 +56,7 @@ class RegistryV1ApiTest {
     Instant lastUpdated = Instant.parse(service.getString("lastUpdated"));
     assertThat(lastUpdated).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
 
-    JsonObject listed = find(client.v1List(), id);
+    JsonObject listed = find(registry.client().v1List(), id);
     assertThat(listed.fieldNames()).containsExactlyInAnyOrder("id", "service", "lastUpdated");
     assertThat(listed.getJsonObject("service")).isEqualTo(body);
     assertThat(listed.getString("lastUpdated")).isEqualTo(service.getString("lastUpdated"));
@@ -79,14 +65,20 @@ class RegistryV1ApiTest {
   @Test
   void listIsOrderedById() {
     String prefix = TestManifests.id("sorted");
-    client.v1Register(
-        prefix + "-c",
-        TestManifests.v1Registration(prefix + "-c").put("label", "A first by label"));
-    client.v1Register(
-        prefix + "-a", TestManifests.v1Registration(prefix + "-a").put("label", "Z last by label"));
-    client.v1Register(prefix + "-b", TestManifests.v1Registration(prefix + "-b"));
+    registry
+        .client()
+        .v1Register(
+            prefix + "-c",
+            TestManifests.v1Registration(prefix + "-c").put("label", "A first by label"));
+    registry
+        .client()
+        .v1Register(
+            prefix + "-a",
+            TestManifests.v1Registration(prefix + "-a").put("label", "Z last by label"));
+    registry.client().v1Register(prefix + "-b", TestManifests.v1Registration(prefix + "-b"));
 
-    List<String> ids = client.v1List().stream().map(s -> ((JsonObject) s).getString("id")).toList();
+    List<String> ids =
+        registry.client().v1List().stream().map(s -> ((JsonObject) s).getString("id")).toList();
 
     assertThat(ids).isSorted();
     assertThat(ids.stream().filter(i -> i.startsWith(prefix)).toList())
@@ -95,11 +87,12 @@ class RegistryV1ApiTest {
 
   @Test
   void unknownServiceAnswersTheOriginalNotFound() {
-    HttpResponse<Buffer> response = client.get("/api/v1/registry/" + TestManifests.id("unknown"));
+    HttpResponse<Buffer> response =
+        registry.client().get("/api/v1/registry/" + TestManifests.id("unknown"));
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("message", "Not Found"));
 
-    HttpResponse<Buffer> invalidId = client.get("/api/v1/registry/not%20an%20id");
+    HttpResponse<Buffer> invalidId = registry.client().get("/api/v1/registry/not%20an%20id");
     assertThat(invalidId.statusCode()).isEqualTo(404);
     assertThat(invalidId.bodyAsJsonObject())
         .isEqualTo(new JsonObject().put("message", "Not Found"));
@@ -109,9 +102,12 @@ class RegistryV1ApiTest {
   void browsersMayPostFromAnotherOriginAfterAPreflight() {
     HttpResponse<Buffer> preflight =
         TestCluster.await(
-            WebClient.create(node.vertx())
+            WebClient.create(registry.node().vertx())
                 .request(
-                    HttpMethod.OPTIONS, client.port(), "127.0.0.1", "/api/v1/registry/some-widget")
+                    HttpMethod.OPTIONS,
+                    registry.client().port(),
+                    "127.0.0.1",
+                    "/api/v1/registry/some-widget")
                 .putHeader("Origin", "https://team.example.com")
                 .putHeader("Access-Control-Request-Method", "POST")
                 .putHeader("Access-Control-Request-Headers", "content-type,authorization")
@@ -128,8 +124,8 @@ class RegistryV1ApiTest {
     JsonObject body = TestManifests.v1Registration(id);
     body.put(
         "tags", new JsonObject().put("version", "latest").put("owner", " ").put("env", "prod"));
-    assertThat(client.v1Register(id, body).statusCode()).isEqualTo(200);
-    JsonObject manifest = client.widget(id).getJsonObject("manifest");
+    assertThat(registry.client().v1Register(id, body).statusCode()).isEqualTo(200);
+    JsonObject manifest = registry.client().widget(id).getJsonObject("manifest");
     assertThat(manifest.getString("version")).isEqualTo("0.0.0");
     assertThat(manifest.getString("owner")).isEqualTo("unknown");
     assertThat(manifest.getJsonObject("tags").getString("version"))
@@ -141,13 +137,18 @@ class RegistryV1ApiTest {
   void answersEveryOrigin() {
     String id = TestManifests.id("cors");
     assertThat(
-            client
+            registry
+                .client()
                 .v1Register(id, TestManifests.v1Registration(id))
                 .getHeader("Access-Control-Allow-Origin"))
         .isEqualTo("*");
-    assertThat(client.get("/api/v1/registry").getHeader("Access-Control-Allow-Origin"))
+    assertThat(registry.client().get("/api/v1/registry").getHeader("Access-Control-Allow-Origin"))
         .isEqualTo("*");
-    assertThat(client.get("/api/v1/registry/" + id).getHeader("Access-Control-Allow-Origin"))
+    assertThat(
+            registry
+                .client()
+                .get("/api/v1/registry/" + id)
+                .getHeader("Access-Control-Allow-Origin"))
         .isEqualTo("*");
   }
 
@@ -155,9 +156,9 @@ class RegistryV1ApiTest {
   void v1RegistrationIsAWidgetWithDefaultsForWhatV1DoesNotHave() {
     String id = TestManifests.id("as-widget");
     JsonObject body = TestManifests.v1Registration(id);
-    client.v1Register(id, body);
+    registry.client().v1Register(id, body);
 
-    JsonObject widget = client.widget(id);
+    JsonObject widget = registry.client().widget(id);
 
     assertThat(widget).isNotNull();
     assertThat(widget.getString("source")).isEqualTo("v1");
@@ -197,25 +198,26 @@ class RegistryV1ApiTest {
             .put("description", "Invoices per month");
     JsonObject body = TestManifests.v1Registration(id).put("tags", tags);
     body.getJsonObject("webComponent").remove("cssUrl");
-    assertThat(client.v1Register(id, body).statusCode()).isEqualTo(200);
+    assertThat(registry.client().v1Register(id, body).statusCode()).isEqualTo(200);
 
-    JsonObject manifest = client.widget(id).getJsonObject("manifest");
+    JsonObject manifest = registry.client().widget(id).getJsonObject("manifest");
     assertThat(manifest.getString("owner")).isEqualTo("team-legacy");
     assertThat(manifest.getString("domain")).isEqualTo("billing");
     assertThat(manifest.getString("version")).isEqualTo("2.3.4");
     assertThat(manifest.getString("domainKind")).isEqualTo("aggregate");
     assertThat(manifest.getString("description")).isEqualTo("Invoices per month");
     assertThat(manifest.containsKey("css")).isFalse();
-    assertThat(client.ids("domain=billing&owner=team-legacy&kind=aggregate")).containsExactly(id);
+    assertThat(registry.client().ids("domain=billing&owner=team-legacy&kind=aggregate"))
+        .containsExactly(id);
   }
 
   @Test
   void widgetRegisteredWithPutIsVisibleInTheV1Shape() {
     String id = TestManifests.id("from-put");
     JsonObject manifest = TestManifests.manifest(id).put("css", "/widgets/" + id + ".css");
-    JsonObject widget = client.register(manifest);
+    JsonObject widget = registry.client().register(manifest);
 
-    HttpResponse<Buffer> response = client.get("/api/v1/registry/" + id);
+    HttpResponse<Buffer> response = registry.client().get("/api/v1/registry/" + id);
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject expected =
@@ -233,7 +235,7 @@ class RegistryV1ApiTest {
                     .put("tags", manifest.getJsonObject("tags")))
             .put("lastUpdated", widget.getString("lastUpdated"));
     assertThat(response.bodyAsJsonObject()).isEqualTo(expected);
-    assertThat(find(client.v1List(), id).getJsonObject("service"))
+    assertThat(find(registry.client().v1List(), id).getJsonObject("service"))
         .isEqualTo(expected.getJsonObject("service"));
   }
 
@@ -242,10 +244,10 @@ class RegistryV1ApiTest {
     String id = TestManifests.id("bare");
     JsonObject manifest = TestManifests.manifest(id);
     manifest.remove("tags");
-    client.register(manifest);
+    registry.client().register(manifest);
 
     JsonObject service =
-        client.get("/api/v1/registry/" + id).bodyAsJsonObject().getJsonObject("service");
+        registry.client().get("/api/v1/registry/" + id).bodyAsJsonObject().getJsonObject("service");
 
     assertThat(service.getJsonObject("webComponent").getString("cssUrl")).isEmpty();
     assertThat(service.getJsonObject("tags")).isEqualTo(new JsonObject());
@@ -255,34 +257,37 @@ class RegistryV1ApiTest {
   void repeatedRegistrationMovesLastUpdatedAndKeepsOneEntry() throws InterruptedException {
     String id = TestManifests.id("sidecar");
     JsonObject body = TestManifests.v1Registration(id);
-    client.v1Register(id, body);
-    String first = client.get("/api/v1/registry/" + id).bodyAsJsonObject().getString("lastUpdated");
+    registry.client().v1Register(id, body);
+    String first =
+        registry.client().get("/api/v1/registry/" + id).bodyAsJsonObject().getString("lastUpdated");
     Thread.sleep(20);
 
-    client.v1Register(id, body);
+    registry.client().v1Register(id, body);
 
     String second =
-        client.get("/api/v1/registry/" + id).bodyAsJsonObject().getString("lastUpdated");
+        registry.client().get("/api/v1/registry/" + id).bodyAsJsonObject().getString("lastUpdated");
     assertThat(Instant.parse(second)).isAfter(Instant.parse(first));
-    assertThat(client.v1List().stream().filter(s -> id.equals(((JsonObject) s).getString("id"))))
+    assertThat(
+            registry.client().v1List().stream()
+                .filter(s -> id.equals(((JsonObject) s).getString("id"))))
         .hasSize(1);
   }
 
   @Test
   void v1RegistrationChangesAWidgetRegisteredWithPut() {
     String id = TestManifests.id("both");
-    JsonObject registered = client.register(TestManifests.manifest(id));
+    JsonObject registered = registry.client().register(TestManifests.manifest(id));
     JsonObject body = TestManifests.v1Registration(id).put("label", "Relabelled through v1");
 
-    assertThat(client.v1Register(id, body).statusCode()).isEqualTo(200);
+    assertThat(registry.client().v1Register(id, body).statusCode()).isEqualTo(200);
 
-    JsonObject widget = client.widget(id);
+    JsonObject widget = registry.client().widget(id);
     assertThat(widget.getString("source")).isEqualTo("v1");
     assertThat(widget.getString("registeredAt")).isEqualTo(registered.getString("registeredAt"));
     assertThat(widget.getJsonObject("manifest").getString("label"))
         .isEqualTo("Relabelled through v1");
-    assertThat(client.delete(id).statusCode()).isEqualTo(204);
-    assertThat(client.get("/api/v1/registry/" + id).statusCode()).isEqualTo(404);
+    assertThat(registry.client().delete(id).statusCode()).isEqualTo(204);
+    assertThat(registry.client().get("/api/v1/registry/" + id).statusCode()).isEqualTo(404);
   }
 
   private static JsonObject find(JsonArray services, String id) {

@@ -2,7 +2,7 @@ package dev.mesh.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.MeshNode;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,39 +34,36 @@ class RejectedRequestsTest {
   private static final String KEPT_V1 = "kept-v1-widget";
   private static final int MAX_BODY = 65536; // the default of MESH_REGISTRY_MAX_BODY_BYTES
 
-  private static RegistryUnderTest registry;
-  private static MeshNode node;
-  private static RegistryClient client;
-
   private JsonObject before;
   private JsonArray beforeV1;
 
+  @RegisterExtension
+  static final RegistryUnderTest registry = RegistryUnderTest.of(RegistryClient.TOKEN, 300);
+
   @BeforeAll
   static void startRegistry() {
-    registry = RegistryUnderTest.start(RegistryClient.TOKEN, 300);
-    node = registry.node();
-    client = registry.client();
-    client.register(TestManifests.manifest(KEPT));
-    assertThat(client.v1Register(KEPT_V1, TestManifests.v1Registration(KEPT_V1)).statusCode())
+    registry.client().register(TestManifests.manifest(KEPT));
+    assertThat(
+            registry
+                .client()
+                .v1Register(KEPT_V1, TestManifests.v1Registration(KEPT_V1))
+                .statusCode())
         .isEqualTo(200);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
   }
 
   @BeforeEach
   void rememberContent() {
-    before = client.list();
-    beforeV1 = client.v1List();
+    before = registry.client().list();
+    beforeV1 = registry.client().v1List();
     assertThat(RegistryClient.ids(before)).contains(KEPT, KEPT_V1);
   }
 
   @AfterEach
   void contentIsUnchanged() {
-    assertThat(client.list()).as("GET /api/widgets after the refused request").isEqualTo(before);
-    assertThat(client.v1List())
+    assertThat(registry.client().list())
+        .as("GET /api/widgets after the refused request")
+        .isEqualTo(before);
+    assertThat(registry.client().v1List())
         .as("GET /api/v1/registry after the refused request")
         .isEqualTo(beforeV1);
   }
@@ -605,8 +602,10 @@ class RejectedRequestsTest {
   @MethodSource("refusals")
   void isRefusedWithAJsonErrorAndChangesNothing(Refusal refusal) {
     HttpResponse<Buffer> response =
-        client.sendWithAuthorization(
-            refusal.method(), refusal.uri(), refusal.authorization(), refusal.body());
+        registry
+            .client()
+            .sendWithAuthorization(
+                refusal.method(), refusal.uri(), refusal.authorization(), refusal.body());
 
     assertThat(response.statusCode())
         .as("status of %s: %s", refusal, response.bodyAsString())
@@ -633,20 +632,21 @@ class RejectedRequestsTest {
     assertThat(body.length()).isEqualTo(MAX_BODY);
     try {
       HttpResponse<Buffer> response =
-          client.send(HttpMethod.PUT, "/api/widgets/" + id, RegistryClient.TOKEN, body);
+          registry.client().send(HttpMethod.PUT, "/api/widgets/" + id, RegistryClient.TOKEN, body);
       assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     } finally {
-      assertThat(client.delete(id).statusCode()).isEqualTo(204);
+      assertThat(registry.client().delete(id).statusCode()).isEqualTo(204);
     }
   }
 
   @Test
   void readsNeedNoToken() {
-    assertThat(client.get("/api/widgets").statusCode()).isEqualTo(200);
-    assertThat(client.get("/api/widgets/" + KEPT).statusCode()).isEqualTo(200);
-    assertThat(client.get("/api/v1/registry").statusCode()).isEqualTo(200);
-    assertThat(client.get("/api/v1/registry/" + KEPT_V1).statusCode()).isEqualTo(200);
-    assertThat(client.get("/api/schemas/widget-manifest.json").statusCode()).isEqualTo(200);
+    assertThat(registry.client().get("/api/widgets").statusCode()).isEqualTo(200);
+    assertThat(registry.client().get("/api/widgets/" + KEPT).statusCode()).isEqualTo(200);
+    assertThat(registry.client().get("/api/v1/registry").statusCode()).isEqualTo(200);
+    assertThat(registry.client().get("/api/v1/registry/" + KEPT_V1).statusCode()).isEqualTo(200);
+    assertThat(registry.client().get("/api/schemas/widget-manifest.json").statusCode())
+        .isEqualTo(200);
   }
 
   @ParameterizedTest(name = "Authorization: {0}")
@@ -654,11 +654,13 @@ class RejectedRequestsTest {
   void theRightTokenIsAcceptedInAnyCaseOfTheScheme(String authorization) {
     Buffer same = TestManifests.manifest(KEPT).toBuffer();
     HttpResponse<Buffer> response =
-        client.sendWithAuthorization(HttpMethod.PUT, "/api/widgets/" + KEPT, authorization, same);
+        registry
+            .client()
+            .sendWithAuthorization(HttpMethod.PUT, "/api/widgets/" + KEPT, authorization, same);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     // an identical refresh moves lastUpdated and expiresAt: forget them for the unchanged check
-    before = client.list();
-    beforeV1 = client.v1List();
+    before = registry.client().list();
+    beforeV1 = registry.client().v1List();
   }
 
   /** A valid manifest padded with an extension field to exactly {@code size} bytes. */

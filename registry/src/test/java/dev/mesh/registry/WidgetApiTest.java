@@ -3,16 +3,15 @@ package dev.mesh.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Contract;
-import dev.mesh.common.MeshNode;
+import dev.mesh.testing.TestManifests;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code /api/widgets} as a widget author uses it: register, refresh, read, filter, heartbeat,
@@ -22,28 +21,15 @@ class WidgetApiTest {
 
   private static final int TTL_SECONDS = 120;
 
-  private static RegistryUnderTest registry;
-  private static MeshNode node;
-  private static RegistryClient client;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryUnderTest.start(RegistryClient.TOKEN, TTL_SECONDS);
-    node = registry.node();
-    client = registry.client();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  @RegisterExtension
+  static final RegistryUnderTest registry = RegistryUnderTest.of(RegistryClient.TOKEN, TTL_SECONDS);
 
   @Test
   void firstPutCreatesTheWidgetAndAnswersItsView() {
     String id = TestManifests.id("create");
     JsonObject manifest = TestManifests.manifest(id);
 
-    HttpResponse<Buffer> response = client.put(id, manifest);
+    HttpResponse<Buffer> response = registry.client().put(id, manifest);
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(response.getHeader("Location")).isEqualTo("/api/widgets/" + id);
@@ -61,17 +47,17 @@ class WidgetApiTest {
     assertThat(Duration.between(registeredAt, Instant.parse(widget.getString("expiresAt"))))
         .isEqualTo(Duration.ofSeconds(TTL_SECONDS));
 
-    assertThat(client.widget(id)).isEqualTo(widget);
-    assertThat(client.list().getJsonArray("widgets")).contains(widget);
+    assertThat(registry.client().widget(id)).isEqualTo(widget);
+    assertThat(registry.client().list().getJsonArray("widgets")).contains(widget);
   }
 
   @Test
   void secondPutRefreshesKeepingTheRegistrationTime() throws InterruptedException {
     String id = TestManifests.id("refresh");
-    JsonObject first = client.put(id, TestManifests.manifest(id)).bodyAsJsonObject();
+    JsonObject first = registry.client().put(id, TestManifests.manifest(id)).bodyAsJsonObject();
     Thread.sleep(20); // so that the refresh happens at a later millisecond
 
-    HttpResponse<Buffer> same = client.put(id, TestManifests.manifest(id));
+    HttpResponse<Buffer> same = registry.client().put(id, TestManifests.manifest(id));
     assertThat(same.statusCode()).isEqualTo(200);
     assertThat(same.getHeader("Location")).isNull();
     JsonObject refreshed = same.bodyAsJsonObject();
@@ -83,10 +69,10 @@ class WidgetApiTest {
 
     JsonObject changed =
         TestManifests.manifest(id).put("label", "Renamed " + id).put("version", "1.1.0");
-    HttpResponse<Buffer> update = client.put(id, changed);
+    HttpResponse<Buffer> update = registry.client().put(id, changed);
     assertThat(update.statusCode()).isEqualTo(200);
-    assertThat(client.widget(id).getJsonObject("manifest")).isEqualTo(changed);
-    assertThat(client.ids()).containsOnlyOnce(id);
+    assertThat(registry.client().widget(id).getJsonObject("manifest")).isEqualTo(changed);
+    assertThat(registry.client().ids()).containsOnlyOnce(id);
   }
 
   @Test
@@ -95,11 +81,11 @@ class WidgetApiTest {
     JsonObject manifest = TestManifests.manifest(id);
     manifest.remove("id");
 
-    HttpResponse<Buffer> response = client.put(id, manifest);
+    HttpResponse<Buffer> response = registry.client().put(id, manifest);
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(response.bodyAsJsonObject().getJsonObject("manifest").getString("id")).isEqualTo(id);
-    assertThat(client.widget(id).getJsonObject("manifest"))
+    assertThat(registry.client().widget(id).getJsonObject("manifest"))
         .isEqualTo(manifest.copy().put("id", id));
   }
 
@@ -130,9 +116,9 @@ class WidgetApiTest {
             .put("x-team-chat", "#sales-widgets")
             .put("x-build", new JsonObject().put("commit", "abc123"));
 
-    assertThat(client.put(id, manifest).statusCode()).isEqualTo(201);
+    assertThat(registry.client().put(id, manifest).statusCode()).isEqualTo(201);
 
-    assertThat(client.widget(id).getJsonObject("manifest")).isEqualTo(manifest);
+    assertThat(registry.client().widget(id).getJsonObject("manifest")).isEqualTo(manifest);
   }
 
   @Test
@@ -141,47 +127,61 @@ class WidgetApiTest {
     String sales = TestManifests.id("sales");
     String stock = TestManifests.id("stock");
     String churn = TestManifests.id("churn");
-    client.register(
-        TestManifests.manifest(sales)
-            .put("domain", domain)
-            .put("owner", "Team-Sales")
-            .put("domainKind", "source-aligned")
-            .put("label", "Sales by region"));
-    client.register(
-        TestManifests.manifest(stock)
-            .put("domain", domain)
-            .put("owner", "team-supply")
-            .put("domainKind", "aggregate")
-            .put("label", "Stock levels")
-            .put("description", "Warehouse inventory, hourly"));
-    client.register(
-        TestManifests.manifest(churn)
-            .put("domain", domain + "-other")
-            .put("owner", "team-sales")
-            .put("domainKind", "consumer-aligned")
-            .put("label", "Churn")
-            .put("tags", new JsonObject().put("region", "nordics")));
+    registry
+        .client()
+        .register(
+            TestManifests.manifest(sales)
+                .put("domain", domain)
+                .put("owner", "Team-Sales")
+                .put("domainKind", "source-aligned")
+                .put("label", "Sales by region"));
+    registry
+        .client()
+        .register(
+            TestManifests.manifest(stock)
+                .put("domain", domain)
+                .put("owner", "team-supply")
+                .put("domainKind", "aggregate")
+                .put("label", "Stock levels")
+                .put("description", "Warehouse inventory, hourly"));
+    registry
+        .client()
+        .register(
+            TestManifests.manifest(churn)
+                .put("domain", domain + "-other")
+                .put("owner", "team-sales")
+                .put("domainKind", "consumer-aligned")
+                .put("label", "Churn")
+                .put("tags", new JsonObject().put("region", "nordics")));
 
-    assertThat(client.ids("domain=" + domain)).containsExactlyInAnyOrder(sales, stock);
-    assertThat(client.ids("domain=" + domain.toUpperCase()))
+    assertThat(registry.client().ids("domain=" + domain)).containsExactlyInAnyOrder(sales, stock);
+    assertThat(registry.client().ids("domain=" + domain.toUpperCase()))
         .as("domain matches in any case")
         .containsExactlyInAnyOrder(sales, stock);
-    assertThat(client.ids("owner=TEAM-SALES")).contains(sales, churn).doesNotContain(stock);
-    assertThat(client.ids("domain=" + domain + "&kind=aggregate")).containsExactly(stock);
-    assertThat(client.ids("domain=" + domain + "&owner=team-sales")).containsExactly(sales);
-    assertThat(client.ids("q=REGION"))
+    assertThat(registry.client().ids("owner=TEAM-SALES"))
+        .contains(sales, churn)
+        .doesNotContain(stock);
+    assertThat(registry.client().ids("domain=" + domain + "&kind=aggregate"))
+        .containsExactly(stock);
+    assertThat(registry.client().ids("domain=" + domain + "&owner=team-sales"))
+        .containsExactly(sales);
+    assertThat(registry.client().ids("q=REGION"))
         .as("q searches the label")
         .contains(sales)
         .doesNotContain(stock);
-    assertThat(client.ids("q=inventory")).as("q searches the description").containsExactly(stock);
-    assertThat(client.ids("q=nordics")).as("q searches tag values").containsExactly(churn);
-    assertThat(client.ids("domain=no-such-domain")).isEmpty();
+    assertThat(registry.client().ids("q=inventory"))
+        .as("q searches the description")
+        .containsExactly(stock);
+    assertThat(registry.client().ids("q=nordics"))
+        .as("q searches tag values")
+        .containsExactly(churn);
+    assertThat(registry.client().ids("domain=no-such-domain")).isEmpty();
 
-    JsonObject filtered = client.list("domain=" + domain);
+    JsonObject filtered = registry.client().list("domain=" + domain);
     assertThat(filtered.getInteger("count"))
         .isEqualTo(2)
         .isEqualTo(filtered.getJsonArray("widgets").size());
-    JsonObject all = client.list();
+    JsonObject all = registry.client().list();
     assertThat(all.getInteger("count"))
         .isEqualTo(all.getJsonArray("widgets").size())
         .isGreaterThanOrEqualTo(3);
@@ -194,27 +194,33 @@ class WidgetApiTest {
     String a2 = domain + "-a2";
     String a1 = domain + "-a1";
     // registered in the reverse of the expected order, so insertion order cannot pass the test
-    client.register(TestManifests.manifest(b).put("domain", domain).put("label", "beta"));
-    client.register(TestManifests.manifest(a2).put("domain", domain).put("label", "Alpha"));
-    client.register(TestManifests.manifest(a1).put("domain", domain).put("label", "alpha"));
+    registry
+        .client()
+        .register(TestManifests.manifest(b).put("domain", domain).put("label", "beta"));
+    registry
+        .client()
+        .register(TestManifests.manifest(a2).put("domain", domain).put("label", "Alpha"));
+    registry
+        .client()
+        .register(TestManifests.manifest(a1).put("domain", domain).put("label", "alpha"));
 
     // labels compare ignoring case; equal labels are ordered by id
-    assertThat(client.ids("domain=" + domain)).containsExactly(a1, a2, b);
+    assertThat(registry.client().ids("domain=" + domain)).containsExactly(a1, a2, b);
   }
 
   @Test
   void deleteRemovesTheWidgetOnce() {
     String id = TestManifests.id("delete");
-    client.register(TestManifests.manifest(id));
+    registry.client().register(TestManifests.manifest(id));
 
-    HttpResponse<Buffer> deleted = client.delete(id);
+    HttpResponse<Buffer> deleted = registry.client().delete(id);
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(deleted.body())
         .satisfiesAnyOf(b -> assertThat(b).isNull(), b -> assertThat(b.length()).isZero());
 
-    assertThat(client.widget(id)).isNull();
-    assertThat(client.ids()).doesNotContain(id);
-    HttpResponse<Buffer> again = client.delete(id);
+    assertThat(registry.client().widget(id)).isNull();
+    assertThat(registry.client().ids()).doesNotContain(id);
+    HttpResponse<Buffer> again = registry.client().delete(id);
     assertThat(again.statusCode()).isEqualTo(404);
     assertThat(again.bodyAsJsonObject().getInteger("status")).isEqualTo(404);
     assertThat(again.bodyAsJsonObject().getString("message")).contains(id);
@@ -223,26 +229,28 @@ class WidgetApiTest {
   @Test
   void heartbeatExtendsTheLifeOfAKnownWidgetOnly() throws InterruptedException {
     String id = TestManifests.id("beat");
-    JsonObject registered = client.register(TestManifests.manifest(id));
+    JsonObject registered = registry.client().register(TestManifests.manifest(id));
     Thread.sleep(20);
 
-    HttpResponse<Buffer> beat = client.heartbeat(id);
+    HttpResponse<Buffer> beat = registry.client().heartbeat(id);
     assertThat(beat.statusCode()).isEqualTo(200);
     JsonObject widget = beat.bodyAsJsonObject();
     assertThat(widget.getString("id")).isEqualTo(id);
     assertThat(widget.getJsonObject("manifest")).isEqualTo(registered.getJsonObject("manifest"));
     assertThat(Instant.parse(widget.getString("expiresAt")))
         .isAfter(Instant.parse(registered.getString("expiresAt")));
-    assertThat(client.widget(id).getString("expiresAt")).isEqualTo(widget.getString("expiresAt"));
+    assertThat(registry.client().widget(id).getString("expiresAt"))
+        .isEqualTo(widget.getString("expiresAt"));
 
-    HttpResponse<Buffer> unknown = client.heartbeat(TestManifests.id("never-registered"));
+    HttpResponse<Buffer> unknown =
+        registry.client().heartbeat(TestManifests.id("never-registered"));
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.bodyAsJsonObject().getString("message")).contains("PUT /api/widgets/");
   }
 
   @Test
   void servesTheManifestSchema() {
-    HttpResponse<Buffer> response = client.get("/api/schemas/widget-manifest.json");
+    HttpResponse<Buffer> response = registry.client().get("/api/schemas/widget-manifest.json");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).startsWith("application/schema+json");

@@ -3,8 +3,10 @@ package dev.mesh.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Addresses;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.BridgeClient;
+import dev.mesh.testing.Closeables;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -95,12 +97,7 @@ class BridgeAttackTest {
 
   @AfterContainer
   static void stop() {
-    if (victim != null) {
-      victim.close();
-    }
-    if (attacker != null) {
-      attacker.close();
-    }
+    Closeables.closeAll(victim, attacker);
     assertThat(mesh.http().get("/health/live").status()).isEqualTo(200);
   }
 

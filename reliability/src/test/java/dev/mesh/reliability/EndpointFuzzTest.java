@@ -2,8 +2,10 @@ package dev.mesh.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.reliability.Mutations.Fuzzed;
+import dev.mesh.testing.Http;
+import dev.mesh.testing.Layouts;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -76,21 +78,10 @@ class EndpointFuzzTest {
             .put("description", created.getString("description"))
             .put("content", created.getJsonObject("content"));
     sharesSeed =
-        new JsonObject()
-            .put(
-                "shares",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put("kind", "user")
-                            .put("name", "bob")
-                            .put("role", "viewer"))
-                    .add(
-                        new JsonObject()
-                            .put("kind", "group")
-                            .put("name", "sales")
-                            .put("role", "editor")))
-            .put("link", new JsonObject().put("role", "viewer"));
+        Layouts.shares(
+            new JsonObject().put("role", "viewer"),
+            Layouts.share("user", "bob", "viewer"),
+            Layouts.share("group", "sales", "editor"));
     json(as("alice", "PUT", "/api/layouts/" + layout + "/shares", sharesSeed.encode()), 200);
     exportSeed =
         new JsonObject(as("alice", "GET", "/api/layouts/" + layout + "/export", null).body());
@@ -153,14 +144,13 @@ class EndpointFuzzTest {
             .put("tags", new JsonObject().put("env", "test"))
             .put(
                 "attributes",
-                new JsonArray().add(new JsonObject().put("name", "region").put("type", "string")))
+                JsonArray.of(new JsonObject().put("name", "region").put("type", "string")))
             .put(
                 "emits",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put("topic", "row-selected")
-                            .put("schema", new JsonObject().put("type", "object")))));
+                JsonArray.of(
+                    new JsonObject()
+                        .put("topic", "row-selected")
+                        .put("schema", new JsonObject().put("type", "object")))));
   }
 
   @Provide
@@ -592,11 +582,7 @@ class EndpointFuzzTest {
 
   private static Http.Answer as(
       String user, String method, String path, byte[] body, String... headers) {
-    return http.send(
-        method,
-        path,
-        body,
-        concat(new String[] {"X-Forwarded-User", user, "X-Forwarded-Groups", "sales"}, headers));
+    return http.as(user, "sales").send(method, path, body, headers);
   }
 
   private static JsonObject json(Http.Answer answer, int status) {
@@ -604,29 +590,9 @@ class EndpointFuzzTest {
     return new JsonObject(answer.body());
   }
 
+  /** A layout's content: one window of {@code widget}. */
   static JsonObject content(String widget) {
-    return new JsonObject()
-        .put(
-            "config",
-            new JsonObject()
-                .put(
-                    "root",
-                    new JsonObject()
-                        .put("type", "row")
-                        .put(
-                            "content",
-                            new JsonArray()
-                                .add(
-                                    new JsonObject()
-                                        .put("type", "component")
-                                        .put("componentType", "mesh-widget")
-                                        .put("title", widget)
-                                        .put(
-                                            "componentState",
-                                            new JsonObject()
-                                                .put("frame", "f-" + widget)
-                                                .put("widget", widget)
-                                                .put("attributes", new JsonObject()))))));
+    return Layouts.content(Layouts.row(widget));
   }
 
   private static String[] concat(String[] a, String[] b) {

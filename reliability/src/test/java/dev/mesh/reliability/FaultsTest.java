@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.BusRecorder;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.GatewayMain;
+import dev.mesh.testing.BridgeClient;
+import dev.mesh.testing.BusRecorder;
+import dev.mesh.testing.ChildJvm;
+import dev.mesh.testing.Http;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHostMain;
 import io.vertx.core.json.JsonObject;
 import io.vertx.servicediscovery.Record;
@@ -91,7 +94,7 @@ class FaultsTest {
             .with(Setting.WIDGET_EXAMPLES, "false");
     Http http = mesh.http();
 
-    ServiceProcess host = ServiceProcess.start(WidgetHostMain.class, config);
+    ChildJvm host = ChildJvm.start(WidgetHostMain.class, config);
     try {
       Poll.until(
           Duration.ofSeconds(90),
@@ -122,7 +125,7 @@ class FaultsTest {
     }
 
     changes.clear();
-    ServiceProcess again = ServiceProcess.start(WidgetHostMain.class, config);
+    ChildJvm again = ChildJvm.start(WidgetHostMain.class, config);
     try {
       changes.await(
           Duration.ofSeconds(90),
@@ -145,7 +148,7 @@ class FaultsTest {
 
   @Test
   void aClientOfAKilledGatewayReconnectsToTheSurvivorAndHearsEventsAgain() {
-    ServiceProcess second = ServiceProcess.start(GatewayMain.class, childConfig());
+    ChildJvm second = ChildJvm.start(GatewayMain.class, childConfig());
     try {
       int port =
           Poll.until(
@@ -332,7 +335,7 @@ class FaultsTest {
     saver.start();
     Poll.until(
         BridgeClient.WAIT, "saves acknowledged before the restart", () -> acknowledged.size() >= 5);
-    mesh.stopPostgres();
+    mesh.postgres.stop();
     Poll.until(
         Duration.ofSeconds(30),
         "saves refused with 503 during the outage",
@@ -343,7 +346,7 @@ class FaultsTest {
     Http.Answer analytics = http.get(summary);
     assertThat(analytics.status()).as("analytics during the outage: " + analytics).isEqualTo(503);
     assertThat(analytics.message()).as("the 503 names the problem").contains("PostgreSQL");
-    mesh.startPostgres();
+    mesh.postgres.start();
     int before = acknowledged.size();
     Poll.until(
         Duration.ofSeconds(60),
@@ -401,7 +404,7 @@ class FaultsTest {
         () -> mesh.counter("mesh_tracker_hits_published", null, null) - published >= sent);
     MeshConfig config = mesh.config.with(Setting.TRACKER_PROJECTIONS, "7");
     long atKill;
-    try (ServiceProcess first = ServiceProcess.start(ProjectionMain.class, config)) {
+    try (ChildJvm first = ChildJvm.start(ProjectionMain.class, config)) {
       atKill =
           Poll.until(
               Duration.ofSeconds(120),
@@ -411,8 +414,8 @@ class FaultsTest {
       first.kill();
     }
     long afterKill = views(site, 7);
-    try (ServiceProcess restarted = ServiceProcess.start(ProjectionMain.class, config)) {
-      assertThat(restarted.alive()).as("the projection restarted").isTrue();
+    try (ChildJvm restarted = ChildJvm.start(ProjectionMain.class, config)) {
+      assertThat(restarted.isAlive()).as("the projection restarted").isTrue();
       Poll.until(
           Duration.ofSeconds(120),
           "the restarted projection caught up",

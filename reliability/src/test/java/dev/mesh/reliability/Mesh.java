@@ -4,17 +4,16 @@ import dev.mesh.allinone.MeshAllInOne;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.embedded.EmbeddedKafka;
 import dev.mesh.gateway.GatewayVerticle;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Http;
+import dev.mesh.testing.Meters;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,13 +50,13 @@ final class Mesh {
   final MeshNode node;
   final EmbeddedKafka kafka;
   final int gatewayPort;
-  private final int postgresPort;
-  private EmbeddedPostgres postgres;
+
+  /** On a fixed port and data folder: a test may stop it and start it again. */
+  final TestPostgres postgres;
 
   private Mesh() throws IOException {
     folder = Files.createTempDirectory("mesh-reliability");
-    postgresPort = freePort();
-    startPostgres();
+    postgres = TestPostgres.own(folder.resolve("postgres")).start();
     kafka =
         EmbeddedKafka.start(
             folder.resolve("kafka"),
@@ -67,9 +66,7 @@ final class Mesh {
     config =
         cluster
             .config()
-            .with(
-                Setting.DATABASE_URL,
-                "postgresql://postgres@localhost:" + postgresPort + "/postgres")
+            .with(Setting.DATABASE_URL, postgres.url("postgres"))
             .with(Setting.DATABASE_POOL_SIZE, 4)
             .with(Setting.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
             .with(Setting.KAFKA_TIMEOUT_MILLIS, 2000)
@@ -80,7 +77,7 @@ final class Mesh {
             .with(Setting.WIDGETS_DIR, widgets.toString());
     node = cluster.start(config, MeshAllInOne.services());
     gatewayPort = Endpoints.httpPort(node, GatewayVerticle.SERVICE_NAME);
-    Http http = new Http(gatewayPort);
+    Http http = http();
     // the gateway routes by discovery: wait until it found every service and layouts have their
     // schema
     Poll.until(
@@ -106,58 +103,20 @@ final class Mesh {
   }
 
   Http http() {
-    return new Http(gatewayPort);
-  }
-
-  synchronized void startPostgres() {
-    try {
-      postgres =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(folder.resolve("postgres"))
-              .setCleanDataDirectory(false)
-              .setPort(postgresPort)
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  synchronized void stopPostgres() {
-    try {
-      postgres.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Http.onPort(gatewayPort);
   }
 
   double counter(String name, String tag, String value) {
-    Counter counter =
-        tag == null
-            ? node.meterRegistry().find(name).counter()
-            : node.meterRegistry().find(name).tag(tag, value).counter();
-    return counter == null ? 0 : counter.count();
+    return Meters.counter(node, name, tag, value);
   }
 
   double gauge(String name) {
-    Gauge gauge = node.meterRegistry().find(name).gauge();
-    return gauge == null ? 0 : gauge.value();
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Meters.gauge(node, name);
   }
 
   private void close() {
     cluster.close();
     kafka.close();
-    try {
-      postgres.close();
-    } catch (IOException | RuntimeException e) {
-      // the JVM is exiting anyway
-    }
+    postgres.close();
   }
 }

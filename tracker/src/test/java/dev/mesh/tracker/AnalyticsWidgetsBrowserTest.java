@@ -9,22 +9,21 @@ import com.microsoft.playwright.options.ReducedMotion;
 import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Closeables;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Http;
+import dev.mesh.testing.Layouts;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import dev.mesh.widgethost.WidgetHost;
 import io.vertx.core.Deployable;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +33,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The analytics widgets (site-traffic, top-pages, served as the widget-host's examples) in a real
@@ -56,14 +55,12 @@ class AnalyticsWidgetsBrowserTest {
   private static TrackerUnderTest tracker;
   private static String queryDeployment;
   private static String base;
-  private static Chromium chromium;
+  @RegisterExtension static final Chromium chromium = Chromium.forClass();
 
   /** The tracked site's own web server: path → page. */
   private static final Map<String, String> ownersPages = new ConcurrentHashMap<>();
 
   private static String siteOrigin;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Page page;
   private final List<String> apiRequests = Collections.synchronizedList(new ArrayList<>());
@@ -113,24 +110,11 @@ class AnalyticsWidgetsBrowserTest {
                 });
     siteOrigin =
         "http://localhost:" + TestCluster.await(owners.listen(0, "127.0.0.1")).actualPort();
-    chromium = Chromium.launch();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (tracker != null) {
-      tracker.close();
-    }
-  }
-
-  @AfterEach
-  void closePage() {
-    if (page != null) {
-      page.context().close();
-    }
+    Closeables.closeAll(tracker);
   }
 
   @Test
@@ -335,26 +319,18 @@ class AnalyticsWidgetsBrowserTest {
   private Page openLayout(String site, String range) {
     JsonObject attributes =
         new JsonObject().put("site", site).put("range", range).put("locale", "en-US");
-    JsonObject root =
-        new JsonObject()
-            .put("type", "row")
-            .put(
-                "content",
-                new JsonArray()
-                    .add(window("f-traffic", "site-traffic", attributes))
-                    .add(window("f-pages", "top-pages", attributes)));
-    JsonObject layout =
-        new JsonObject()
-            .put("name", "Analytics of " + site)
-            .put("content", new JsonObject().put("config", new JsonObject().put("root", root)));
-    String id = post("/api/layouts", layout).getString("id");
+    JsonObject config =
+        Layouts.row(
+            new JsonArray()
+                .add(Layouts.window("f-traffic", "site-traffic", attributes))
+                .add(Layouts.window("f-pages", "top-pages", attributes)));
+    String id =
+        post("/api/layouts", Layouts.layout("Analytics of " + site, Layouts.content(config)))
+            .getString("id");
 
     Page opened =
         chromium.newPage(
-            new Browser.NewContextOptions()
-                .setViewportSize(1400, 900)
-                .setLocale("en-US")
-                .setReducedMotion(ReducedMotion.REDUCE));
+            Chromium.desktop().setLocale("en-US").setReducedMotion(ReducedMotion.REDUCE));
     opened.onRequest(
         request -> {
           if (request.url().contains("/api/tracker/")) {
@@ -397,18 +373,6 @@ class AnalyticsWidgetsBrowserTest {
           "open"::equals);
     }
     return opened;
-  }
-
-  private static JsonObject window(String frame, String widget, JsonObject attributes) {
-    return new JsonObject()
-        .put("type", "component")
-        .put("componentType", "mesh-widget")
-        .put(
-            "componentState",
-            new JsonObject()
-                .put("frame", frame)
-                .put("widget", widget)
-                .put("attributes", attributes));
   }
 
   /**
@@ -478,34 +442,10 @@ class AnalyticsWidgetsBrowserTest {
   }
 
   private static int status(String path) {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create(base + path))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
+    return new Http(base).status(path);
   }
 
   private static JsonObject post(String path, JsonObject body) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(base + path))
-                  .header("Content-Type", "application/json")
-                  .timeout(Duration.ofSeconds(10))
-                  .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode())
-          .as("POST " + path + ": " + response.body())
-          .isBetween(200, 201);
-      return new JsonObject(response.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return new Http(base).expect(201, "POST", path, body);
   }
 }

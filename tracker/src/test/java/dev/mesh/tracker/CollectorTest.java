@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Contract;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Poll;
+import dev.mesh.testing.Poll;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

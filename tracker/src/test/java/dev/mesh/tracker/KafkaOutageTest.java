@@ -3,8 +3,8 @@ package dev.mesh.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Poll;
 import dev.mesh.embedded.EmbeddedKafka;
+import dev.mesh.testing.Poll;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;

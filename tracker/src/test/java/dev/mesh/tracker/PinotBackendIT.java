@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Poll;
+import dev.mesh.testing.Closeables;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.Ports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -108,17 +110,12 @@ class PinotBackendIT {
 
   @AfterAll
   static void stop() {
-    if (tracker != null) {
-      tracker.close();
-    }
-    if (pinot != null) {
-      pinot.close();
-    }
+    Closeables.closeAll(tracker, pinot);
   }
 
   /** A query API on a port of its own (the endpoint records of the two share name and member). */
   private static int queryApi(MeshConfig config) {
-    int port = freePort();
+    int port = Ports.free();
     tracker.deploy(new TrackerQueryVerticle(CLOCK), config.with(Setting.TRACKER_QUERY_PORT, port));
     return port;
   }
@@ -406,14 +403,6 @@ class PinotBackendIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

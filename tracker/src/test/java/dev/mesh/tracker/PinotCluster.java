@@ -1,9 +1,9 @@
 package dev.mesh.tracker;
 
+import dev.mesh.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,12 +44,12 @@ final class PinotCluster implements AutoCloseable {
 
   private final Path folder;
   private final String classpath;
-  private final int zookeeperPort = freePort();
-  private final int controllerPort = freePort();
-  private final int brokerPort = freePort();
-  private final int serverPort = freePort();
-  private final int serverAdminPort = freePort();
-  private final int serverGrpcPort = freePort();
+  private final int zookeeperPort = Ports.free();
+  private final int controllerPort = Ports.free();
+  private final int brokerPort = Ports.free();
+  private final int serverPort = Ports.free();
+  private final int serverAdminPort = Ports.free();
+  private final int serverGrpcPort = Ports.free();
   private Process zookeeper;
   private Process pinot;
 
@@ -282,14 +282,6 @@ final class PinotCluster implements AutoCloseable {
       for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(path);
       }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

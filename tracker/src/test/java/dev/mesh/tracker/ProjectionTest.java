@@ -2,11 +2,10 @@ package dev.mesh.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.Databases;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -45,12 +44,11 @@ class ProjectionTest {
             config -> config, List.of(HitPublisherVerticle::new, CollectorVerticle::new));
     projection = tracker.deploy(new ProjectionVerticle(), tracker.config());
     queries = tracker.deploy(new TrackerQueryVerticle(), tracker.config());
-    database = Databases.pool(tracker.node().vertx(), tracker.config());
+    database = tracker.database();
   }
 
   @AfterAll
   static void stop() {
-    TestCluster.await(database.close());
     tracker.close();
   }
 

@@ -5,7 +5,7 @@ import static dev.mesh.tracker.TrackerUnderTest.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,19 +1,18 @@
 package dev.mesh.tracker;
 
-import dev.mesh.embedded.EmbeddedDatabase;
 import dev.mesh.embedded.EmbeddedKafka;
+import dev.mesh.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real Kafka broker (KRaft, in this JVM) and one real PostgreSQL for the whole test run,
- * started by the first class that asks and stopped when the JVM exits. Classes stay apart by using
- * a topic and a database of their own.
+ * One real Kafka broker (KRaft, in this JVM) for the whole test run, started by the first class
+ * that asks and stopped when the JVM exits. Classes stay apart by using a topic of their own (and a
+ * database of their own on the test kit's shared PostgreSQL, {@link TestPostgres}).
  */
 final class SharedInfrastructure {
 
@@ -32,7 +31,6 @@ final class SharedInfrastructure {
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static Path folder;
   private static EmbeddedKafka kafka;
-  private static EmbeddedDatabase database;
 
   private SharedInfrastructure() {}
 
@@ -42,31 +40,6 @@ final class SharedInfrastructure {
       Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "test-kafka-stop"));
     }
     return kafka;
-  }
-
-  /** A fresh database on the shared PostgreSQL, as {@code MESH_DATABASE_URL} names it. */
-  static synchronized String newDatabase(String prefix) {
-    if (database == null) {
-      database = EmbeddedDatabase.start(folder());
-      EmbeddedDatabase started = database;
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      started.close();
-                    } catch (IOException e) {
-                      // the JVM is exiting anyway
-                    }
-                  },
-                  "test-postgres-stop"));
-    }
-    try {
-      return database.createDatabase(
-          prefix + "_" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A name no other test class uses (topics, sites). */

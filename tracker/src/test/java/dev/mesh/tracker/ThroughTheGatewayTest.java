@@ -7,23 +7,18 @@ import dev.mesh.common.Addresses;
 import dev.mesh.common.Contract;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
+import dev.mesh.testing.BridgeClient;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,15 +119,16 @@ class ThroughTheGatewayTest {
   @Test
   void aHitIsPushedToTheLiveFeedOnTheBridge() {
     String site = "live.example";
-    Page page = Page.open();
-    page.send(new JsonObject().put("type", "register").put("address", Addresses.TRACKER_LIVE));
+    // a dashboard page's bridge connection
+    BridgeClient page = BridgeClient.connect(gateway.vertx(), port);
+    page.register(Addresses.TRACKER_LIVE);
     // a first hit makes sure the page is subscribed and every connection on the way is open
     Poll.until(
         TrackerUnderTest.WAIT,
         "the first live message",
         () -> {
           tracker.pixel("s=" + site + "&p=/warm-up", "192.0.2.60");
-          return page.received(m -> site.equals(m.getString("site"))) != null;
+          return live(page, site) != null;
         });
 
     // measured on a site of its own: a site gets at most a message a second, and the warm-up used
@@ -151,7 +147,7 @@ class ThroughTheGatewayTest {
         Poll.until(
             Duration.ofSeconds(10),
             "the hit of /live on the feed",
-            () -> page.received(m -> measured.equals(m.getString("site"))),
+            () -> live(page, measured),
             m -> m != null);
     // how soon is a benchmark's question (timings never go in tests); here: it is pushed, not
     // polled
@@ -165,60 +161,19 @@ class ThroughTheGatewayTest {
     page.close();
   }
 
+  /** The first message of the live feed about {@code site} the page received, or null. */
+  private static JsonObject live(BridgeClient page, String site) {
+    return page.bodies(Addresses.TRACKER_LIVE).stream()
+        .filter(m -> site.equals(m.getString("site")))
+        .findFirst()
+        .orElse(null);
+  }
+
   private static HttpResponse<Buffer> get(String path, String forwardedFor) {
     var request = browser.get(port, "127.0.0.1", path).putHeader("User-Agent", BROWSER);
     if (forwardedFor != null) {
       request.putHeader("X-Forwarded-For", forwardedFor);
     }
     return TestCluster.await(request.send());
-  }
-
-  /** A dashboard page's bridge connection (the raw WebSocket transport of SockJS). */
-  private static final class Page {
-    /**
-     * Held with the socket: vert.x shuts down a client nothing references, its sockets with it
-     * (docs/reliability.md, fix 9).
-     */
-    private final WebSocketClient client;
-
-    private final WebSocket socket;
-    private final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
-
-    private Page(WebSocketClient client, WebSocket socket) {
-      this.client = client;
-      this.socket = socket;
-      socket.handler(
-          frame -> {
-            JsonObject message = new JsonObject(frame.toString());
-            if (Addresses.TRACKER_LIVE.equals(message.getString("address"))) {
-              bodies.add(message.getJsonObject("body"));
-            }
-          });
-    }
-
-    static Page open() {
-      WebSocketClient client = gateway.vertx().createWebSocketClient();
-      return new Page(
-          client,
-          TestCluster.await(
-              client.connect(
-                  new WebSocketConnectOptions()
-                      .setHost("127.0.0.1")
-                      .setPort(port)
-                      .setURI("/eventbus/websocket"))));
-    }
-
-    void send(JsonObject frame) {
-      TestCluster.await(socket.writeTextMessage(frame.encode()));
-    }
-
-    JsonObject received(Predicate<JsonObject> match) {
-      return bodies.stream().filter(match).findFirst().orElse(null);
-    }
-
-    void close() {
-      TestCluster.await(socket.close());
-      TestCluster.await(client.close());
-    }
   }
 }

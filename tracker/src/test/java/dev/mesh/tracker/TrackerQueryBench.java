@@ -2,13 +2,12 @@ package dev.mesh.tracker;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Poll;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.Ports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -230,12 +229,7 @@ public final class TrackerQueryBench {
   }
 
   private static int queryApi(TrackerUnderTest tracker, String backend) {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    int port = Ports.free();
     MeshConfig config =
         tracker
             .config()

@@ -1,13 +1,14 @@
 package dev.mesh.tracker;
 
+import dev.mesh.common.Databases;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Meters;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestPostgres;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ final class TrackerUnderTest implements AutoCloseable {
   private final MeshNode node;
   private final WebClient web;
   private final Map<String, Integer> ports = new java.util.concurrent.ConcurrentHashMap<>();
+  private Pool database;
 
   private TrackerUnderTest(
       TestCluster cluster, MeshConfig config, List<Supplier<? extends Deployable>> verticles) {
@@ -78,7 +81,7 @@ final class TrackerUnderTest implements AutoCloseable {
     MeshConfig base =
         cluster
             .config()
-            .with(Setting.DATABASE_URL, SharedInfrastructure.newDatabase("tracker"))
+            .with(Setting.DATABASE_URL, TestPostgres.newDatabase("tracker").url())
             .with(Setting.DATABASE_POOL_SIZE, 4)
             .with(Setting.KAFKA_BOOTSTRAP, bootstrap)
             .with(Setting.KAFKA_TIMEOUT_MILLIS, 3000)
@@ -99,6 +102,16 @@ final class TrackerUnderTest implements AutoCloseable {
 
   MeshNode node() {
     return node;
+  }
+
+  /**
+   * A pool of connections to the tracker's database, for reading what it stored; closed with it.
+   */
+  synchronized Pool database() {
+    if (database == null) {
+      database = Databases.pool(node.vertx(), config);
+    }
+    return database;
   }
 
   String topic() {
@@ -212,18 +225,15 @@ final class TrackerUnderTest implements AutoCloseable {
   }
 
   double counter(String name, String tag, String value) {
-    Counter counter = node.meterRegistry().find(name).tag(tag, value).counter();
-    return counter == null ? 0 : counter.count();
+    return Meters.counter(node, name, tag, value);
   }
 
   double counter(String name) {
-    Counter counter = node.meterRegistry().find(name).counter();
-    return counter == null ? 0 : counter.count();
+    return Meters.counter(node, name);
   }
 
   double gauge(String name) {
-    Gauge gauge = node.meterRegistry().find(name).gauge();
-    return gauge == null ? 0 : gauge.value();
+    return Meters.gauge(node, name);
   }
 
   /** Every record of the topic, read from the start with a plain Kafka consumer. */
@@ -266,6 +276,9 @@ final class TrackerUnderTest implements AutoCloseable {
 
   @Override
   public void close() {
+    if (database != null) {
+      TestCluster.await(database.close());
+    }
     web.close();
     cluster.close();
   }

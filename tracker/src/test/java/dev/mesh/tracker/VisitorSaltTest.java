@@ -2,9 +2,8 @@ package dev.mesh.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.Databases;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,12 +34,11 @@ class VisitorSaltTest {
     tracker = TrackerUnderTest.start(config -> config, List.of(HitPublisherVerticle::new));
     collector = new CollectorVerticle(CLOCK);
     deployment = tracker.deploy(collector, tracker.config());
-    database = Databases.pool(tracker.node().vertx(), tracker.config());
+    database = tracker.database();
   }
 
   @AfterAll
   static void stop() {
-    TestCluster.await(database.close());
     tracker.close();
   }
 

@@ -8,11 +8,11 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.ReducedMotion;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Http;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
@@ -20,12 +20,7 @@ import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +35,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -87,8 +81,8 @@ class ExampleWidgetsBrowserTest {
 
   @TempDir static Path widgetsDir;
 
-  private static TestCluster cluster;
-  private static Chromium chromium;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
+  @RegisterExtension static final Chromium chromium = Chromium.forClass();
   private static String base;
   private static Map<String, JsonObject> manifests;
   private static JsonObject data;
@@ -105,14 +99,7 @@ class ExampleWidgetsBrowserTest {
         Files.copy(file, hello.resolve(file.getFileName().toString()));
       }
     }
-    cluster = new TestCluster();
-    MeshNode node =
-        cluster.start(
-            cluster
-                .config()
-                .with(Setting.WIDGET_EXAMPLES, true)
-                .with(Setting.WIDGETS_DIR, widgetsDir.toString()),
-            WidgetHost.verticles());
+    MeshNode node = cluster.start(cluster.widgetHost(widgetsDir, true), WidgetHost.verticles());
     base = "http://127.0.0.1:" + Endpoints.httpPort(node, WidgetHostVerticle.SERVICE_NAME);
     manifests =
         Poll.until(
@@ -136,24 +123,6 @@ class ExampleWidgetsBrowserTest {
       assertThat(in).as("sales.json in the built examples").isNotNull();
       data = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  @AfterEach
-  void closePage() {
-    if (page != null) {
-      page.context().close();
-    }
   }
 
   @Test
@@ -168,11 +137,11 @@ class ExampleWidgetsBrowserTest {
       assertThat(manifest.getString("icon"))
           .as(id + " icon URL")
           .matches("/w/" + id + "/[^/]+/icon\\.svg");
-      HttpResponse<String> js = get(module);
-      assertThat(js.statusCode()).isEqualTo(200);
+      Http.Answer js = new Http(base).get(module);
+      assertThat(js.status()).isEqualTo(200);
       // browsers run a module script only when it is served as JavaScript; that the bundle imports
       // nothing it cannot resolve is shown by the tests below, which load it
-      assertThat(js.headers().firstValue("content-type")).get().asString().contains("javascript");
+      assertThat(js.header("content-type")).contains("javascript");
     }
     // the listeners declare the emitter's payload schema: a listener built against another would
     // drop events
@@ -689,36 +658,18 @@ class ExampleWidgetsBrowserTest {
 
   // --- the host's HTTP API
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonObject getJson(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = get(path);
-    assertThat(response.statusCode()).as("GET " + path).isEqualTo(200);
-    return new JsonObject(response.body());
+  private static JsonObject getJson(String path) {
+    return new Http(base).expect(200, "GET", path, null);
   }
 
   private static Map<String, JsonObject> served() {
-    try {
-      JsonArray widgets = getJson("/api/host/widgets").getJsonArray("widgets");
-      Map<String, JsonObject> byId = new LinkedHashMap<>();
-      for (int i = 0; i < widgets.size(); i++) {
-        JsonObject w = widgets.getJsonObject(i);
-        byId.put(w.getString("id"), w.getJsonObject("manifest"));
-      }
-      return byId;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    JsonArray widgets = getJson("/api/host/widgets").getJsonArray("widgets");
+    Map<String, JsonObject> byId = new LinkedHashMap<>();
+    for (int i = 0; i < widgets.size(); i++) {
+      JsonObject w = widgets.getJsonObject(i);
+      byId.put(w.getString("id"), w.getJsonObject("manifest"));
     }
+    return byId;
   }
 
   /** docs/widget-template of this checkout: surefire runs in the module's folder. */

@@ -6,11 +6,11 @@ import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.BusRecorder;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.BusRecorder;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The widget-host with real members: a registry in one, the widget-host watching a temporary folder
@@ -45,7 +46,7 @@ class WidgetHostTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String SECRET = "top secret, outside every widget";
 
-  private static TestCluster cluster;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
   private static MeshNode registry;
   private static MeshNode host;
   private static Path widgets;
@@ -92,7 +93,6 @@ class WidgetHostTest {
         manifest("hello", "1.0.0").put("css", "hello.css").put("icon", "./icon.svg");
     Files.writeString(widgets.resolve("hello/manifest.json"), manifest.encodePrettily());
 
-    cluster = new TestCluster();
     registry = cluster.start(cluster.config(), Registry.verticles());
     host = cluster.start(hostConfig(widgets), WidgetHost.verticles());
     http = host.vertx().createHttpClient();
@@ -101,17 +101,10 @@ class WidgetHostTest {
   @AfterAll
   static void stop() {
     SCAN_LOGGER.removeHandler(CAPTURE);
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static MeshConfig hostConfig(Path folder) {
-    return cluster
-        .config()
-        .with(Setting.WIDGETS_DIR, folder.toString())
-        .with(Setting.WIDGET_EXAMPLES, false)
-        .with(Setting.WIDGETS_SCAN_MILLIS, 200);
+    return cluster.widgetHost(folder, false).with(Setting.WIDGETS_SCAN_MILLIS, 200);
   }
 
   @Test
@@ -337,13 +330,7 @@ class WidgetHostTest {
       Path folder = Files.createTempDirectory("mesh-widgets-3");
       writeWidget(folder.resolve("early"), "early", "1.0.0");
       Files.writeString(folder.resolve("early/manifest.json"), manifest("early", "1.0.0").encode());
-      MeshNode early =
-          lonely.start(
-              lonely
-                  .config()
-                  .with(Setting.WIDGETS_DIR, folder.toString())
-                  .with(Setting.WIDGET_EXAMPLES, false),
-              WidgetHost.verticles());
+      MeshNode early = lonely.start(lonely.widgetHost(folder, false), WidgetHost.verticles());
       Poll.until(
           WAIT, "host serving early", () -> status(early).getJsonArray("widgets").size() == 1);
       MeshNode lateRegistry = lonely.start(lonely.config(), Registry.verticles());

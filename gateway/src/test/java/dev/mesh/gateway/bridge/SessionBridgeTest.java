@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshNode;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
-import io.micrometer.core.instrument.Counter;
+import dev.mesh.gateway.QuoteService;
+import dev.mesh.testing.BridgeClient;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Meters;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,11 +24,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bridge from a client's side, over its raw WebSocket transport: each socket lives in a scope
@@ -40,7 +38,7 @@ class SessionBridgeTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private static TestCluster cluster;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
   private static MeshNode gateway;
   private static MeshNode service;
   private static int port;
@@ -48,7 +46,6 @@ class SessionBridgeTest {
 
   @BeforeAll
   static void start() {
-    cluster = new TestCluster();
     gateway = cluster.start(cluster.config(), Gateway.verticles());
     // a server-side service on another member, hearing page events and answering in their scope
     service = cluster.start();
@@ -71,39 +68,18 @@ class SessionBridgeTest {
               }
             });
     // a page service: answers each caller, and tells which scope the bridge said the call came from
-    service
-        .vertx()
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.PAGE_SERVICES_PREFIX + "test.quote",
-            message -> {
-              Integer quantity =
-                  message.body() == null ? null : message.body().getInteger("quantity");
-              if (quantity == null || quantity <= 0) {
-                message.fail(400, "quantity must be a positive integer");
-                return;
-              }
-              message.reply(
-                  new JsonObject()
-                      .put("price", quantity * 3)
-                      .put("scope", message.headers().get(Addresses.SCOPE_HEADER)));
-            });
+    QuoteService.register(service.vertx());
     port = Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
   }
 
   @Test
   void eachSocketHearsOnlyItsOwnSessionsEvents() {
-    Client alice = Client.connect(null);
-    Client bob = Client.connect(null);
+    BridgeClient alice = connect(null);
+    BridgeClient bob = connect(null);
     alice.send("register", "session.row-selected", null);
     bob.send("register", "session.row-selected", null);
-    alice.ping();
-    bob.ping();
+    alice.sync();
+    bob.sync();
 
     alice.send("publish", "session.row-selected", new JsonObject().put("region", "Nordics"));
     JsonObject delivered =
@@ -125,9 +101,9 @@ class SessionBridgeTest {
 
   @Test
   void serverVerticlesHearSessionEventsAndAnswerIntoTheScope() {
-    Client page = Client.connect(null);
+    BridgeClient page = connect(null);
     page.send("register", "session.pong", null);
-    page.ping();
+    page.sync();
     page.send("publish", "session.ping", new JsonObject().put("n", 41));
     JsonObject answer =
         page.await("the service's answer", m -> "session.pong".equals(m.getString("address")));
@@ -148,7 +124,7 @@ class SessionBridgeTest {
 
   @Test
   void pagesCallServicesWithRequestReplyAndCannotForgeTheirScope() {
-    Client page = Client.connect(null);
+    BridgeClient page = connect(null);
     page.send("register", "session.mine", null);
     page.send("publish", "session.mine", new JsonObject().put("marker", "scope-of-this-page"));
     String scope =
@@ -223,11 +199,11 @@ class SessionBridgeTest {
 
   @Test
   void manyPagesOnAFeedAreOneSubscriptionInTheCluster() {
-    List<Client> pages = IntStream.range(0, 20).mapToObj(i -> Client.connect(null)).toList();
+    List<BridgeClient> pages = IntStream.range(0, 20).mapToObj(i -> connect(null)).toList();
     pages.forEach(
         page -> {
           page.send("register", Addresses.REGISTRY_CHANGES, null);
-          page.ping();
+          page.sync();
         });
     JsonObject change = new JsonObject().put("type", "registered").put("id", "fan-out");
     Poll.until(
@@ -252,13 +228,13 @@ class SessionBridgeTest {
     assertThat(TestCluster.await(registrations.future()))
         .extracting(RegistrationInfo::nodeId)
         .containsExactly(gateway.nodeId());
-    pages.forEach(Client::close);
+    pages.forEach(BridgeClient::close);
   }
 
   private static void exposedForReadingOnly(String feed, JsonObject message) {
-    Client page = Client.connect(null);
+    BridgeClient page = connect(null);
     page.send("register", feed, null);
-    page.ping();
+    page.sync();
     Poll.until(
         WAIT,
         "the feed reaches the page",
@@ -275,8 +251,8 @@ class SessionBridgeTest {
 
   @Test
   void anythingOutsideTheSessionIsRefusedAndCounted() {
-    Client mallory = Client.connect(null);
-    Client victim = Client.connect(null);
+    BridgeClient mallory = connect(null);
+    BridgeClient victim = connect(null);
     victim.send("register", "session.row-selected", null);
     victim.send("publish", "session.row-selected", new JsonObject().put("mine", true));
     String victimScope =
@@ -323,7 +299,7 @@ class SessionBridgeTest {
         new JsonObject().put("blob", "x".repeat(SessionBridge.MAX_MESSAGE_CHARS)));
     Poll.until(WAIT, "the oversized message refused", () -> refused("too-large") == large + 1);
 
-    victim.ping();
+    victim.sync();
     assertThat(victim.received()).noneMatch(m -> m.encode().contains("evil"));
     mallory.close();
     victim.close();
@@ -332,7 +308,7 @@ class SessionBridgeTest {
   @Test
   void aForeignOriginIsTurnedAway() {
     double before = refused("origin");
-    Client foreign = Client.connect("http://evil.example");
+    BridgeClient foreign = connect("http://evil.example");
     Poll.until(WAIT, "the socket closed", foreign::closed);
     assertThat(refused("origin")).isEqualTo(before + 1);
   }
@@ -382,7 +358,7 @@ class SessionBridgeTest {
 
   @Test
   void aPageOfTheGatewaysOwnOriginIsWelcome() {
-    Client sameOrigin = Client.connect("http://127.0.0.1:" + port);
+    BridgeClient sameOrigin = connect("http://127.0.0.1:" + port);
     sameOrigin.send("register", "session.ok", null);
     sameOrigin.send("publish", "session.ok", new JsonObject());
     sameOrigin.await("same-origin page works", m -> "rec".equals(m.getString("type")));
@@ -390,87 +366,11 @@ class SessionBridgeTest {
   }
 
   private static double refused(String reason) {
-    Counter counter =
-        gateway.meterRegistry().find("mesh_bridge_refused").tag("reason", reason).counter();
-    return counter == null ? 0 : counter.count();
+    return Meters.counter(gateway, "mesh_bridge_refused", "reason", reason);
   }
 
-  /** A page's connection, as the browser's bridge client makes it, minus SockJS's framing. */
-  private static final class Client {
-    /**
-     * Held with the socket: vert.x shuts down a client nothing references, its sockets with it
-     * (docs/reliability.md, fix 9).
-     */
-    private final WebSocketClient client;
-
-    private final WebSocket socket;
-    private final List<JsonObject> received = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    private Client(WebSocketClient client, WebSocket socket) {
-      this.client = client;
-      this.socket = socket;
-      try {
-        // the bridge writes binary frames on the raw transport, text in them
-        socket.handler(frame -> received.add(new JsonObject(frame.toString())));
-        socket.closeHandler(v -> closed.set(true));
-      } catch (IllegalStateException alreadyClosed) {
-        // a refused socket can be closed by the server before the handlers are set
-        closed.set(true);
-      }
-    }
-
-    static Client connect(String origin) {
-      WebSocketClient client = gateway.vertx().createWebSocketClient();
-      WebSocketConnectOptions options =
-          new WebSocketConnectOptions()
-              .setHost("127.0.0.1")
-              .setPort(port)
-              .setURI(SessionBridge.PATH + "/websocket");
-      if (origin != null) {
-        options.addHeader("Origin", origin);
-      }
-      return new Client(client, TestCluster.await(client.connect(options)));
-    }
-
-    void send(String type, String address, JsonObject body) {
-      JsonObject frame = new JsonObject().put("type", type).put("address", address);
-      if (body != null) {
-        frame.put("body", body);
-      }
-      send(frame);
-    }
-
-    void send(JsonObject frame) {
-      TestCluster.await(socket.writeTextMessage(frame.encode()));
-    }
-
-    /** A round trip through the bridge, so that what was sent before has been handled. */
-    void ping() {
-      String topic = "sync-" + System.nanoTime();
-      send("register", "session." + topic, null);
-      send("publish", "session." + topic, new JsonObject());
-      await("sync", m -> ("session." + topic).equals(m.getString("address")));
-      send("unregister", "session." + topic, null);
-    }
-
-    JsonObject await(String what, java.util.function.Predicate<JsonObject> match) {
-      List<JsonObject> seen =
-          Poll.until(WAIT, what, () -> List.copyOf(received), all -> all.stream().anyMatch(match));
-      return seen.stream().filter(match).findFirst().orElseThrow();
-    }
-
-    List<JsonObject> received() {
-      return List.copyOf(received);
-    }
-
-    boolean closed() {
-      return closed.get();
-    }
-
-    void close() {
-      TestCluster.await(socket.close());
-      TestCluster.await(client.close());
-    }
+  /** A page's connection to the bridge (with this Origin header, none when null). */
+  private static BridgeClient connect(String origin) {
+    return BridgeClient.connect(gateway.vertx(), port, origin);
   }
 }

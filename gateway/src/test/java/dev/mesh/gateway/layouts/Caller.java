@@ -1,6 +1,6 @@
 package dev.mesh.gateway.layouts;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -14,19 +14,7 @@ import io.vertx.ext.web.client.WebClient;
  * Somebody calling the gateway: a user with groups, sent in the identity headers as an
  * authenticating proxy would (or no headers at all, for the local user).
  */
-final class Caller {
-
-  private final WebClient client;
-  private final String host;
-  private final int port;
-  private final MultiMap headers;
-
-  Caller(WebClient client, String host, int port, MultiMap headers) {
-    this.client = client;
-    this.host = host;
-    this.port = port;
-    this.headers = headers;
-  }
+record Caller(WebClient client, String host, int port, MultiMap headers) {
 
   Reply get(String path) {
     return send(HttpMethod.GET, path, null, null);

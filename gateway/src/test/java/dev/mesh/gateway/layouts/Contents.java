@@ -1,5 +1,6 @@
 package dev.mesh.gateway.layouts;
 
+import dev.mesh.testing.Layouts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,16 +34,6 @@ final class Contents {
   }
 
   static JsonObject window(String frame, String widget) {
-    return new JsonObject()
-        .put("type", "component")
-        .put("componentType", "mesh-widget")
-        .put("title", widget)
-        .put("id", frame)
-        .put(
-            "componentState",
-            new JsonObject()
-                .put("frame", frame)
-                .put("widget", widget)
-                .put("attributes", new JsonObject().put("region", "emea")));
+    return Layouts.window(frame, widget, new JsonObject().put("region", "emea")).put("id", frame);
   }
 }

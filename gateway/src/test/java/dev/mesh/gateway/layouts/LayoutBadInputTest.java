@@ -39,11 +39,11 @@ class LayoutBadInputTest {
 
   @BeforeEach
   void countRows() {
-    before = gateway.database().rowCounts();
+    before = gateway.rowCounts();
   }
 
   private void nothingStored() {
-    assertThat(gateway.database().rowCounts()).as("rows after a refused request").isEqualTo(before);
+    assertThat(gateway.rowCounts()).as("rows after a refused request").isEqualTo(before);
     JsonObject layout = alice.layout(existing);
     assertThat(layout.getInteger("version")).isEqualTo(1);
     assertThat(layout.getString("name")).isEqualTo("Existing");

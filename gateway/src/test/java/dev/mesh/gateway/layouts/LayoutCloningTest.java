@@ -2,6 +2,7 @@ package dev.mesh.gateway.layouts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesh.testing.Layouts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -41,15 +42,7 @@ class LayoutCloningTest {
         "\"1\"");
     head.put(
         "/api/layouts/" + id + "/shares",
-        new JsonObject()
-            .put(
-                "shares",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put("kind", "group")
-                            .put("name", "sales")
-                            .put("role", "viewer"))),
+        Layouts.shares(null, Layouts.share("group", "sales", "viewer")),
         null);
     return head.layout(id);
   }
@@ -108,14 +101,14 @@ class LayoutCloningTest {
         starter.post("/api/layouts/" + id + "/clone", new JsonObject().put("name", "My sales"));
     assertThat(named.json().getString("name")).isEqualTo("My sales");
 
-    String before = gateway.database().rowCounts();
+    String before = gateway.rowCounts();
     assertThat(stranger.post("/api/layouts/" + id + "/clone", null).status()).isEqualTo(404);
     assertThat(
             starter
                 .post("/api/layouts/" + id + "/clone", new JsonObject().put("name", ""))
                 .status())
         .isEqualTo(400);
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
   }
 
   @Test
@@ -263,7 +256,7 @@ class LayoutCloningTest {
                 .getString("action"))
         .isEqualTo("import");
 
-    String before = gateway.database().rowCounts();
+    String before = gateway.rowCounts();
     Reply wrongFormat =
         starter.post("/api/layouts/import", document.copy().put("format", "something-else"));
     assertThat(wrongFormat.status()).isEqualTo(400);
@@ -275,6 +268,6 @@ class LayoutCloningTest {
     Reply noContent =
         starter.post("/api/layouts/import", document.copy().put("content", "nothing"));
     assertThat(noContent.status()).isEqualTo(400);
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
   }
 }

@@ -2,12 +2,9 @@ package dev.mesh.gateway.layouts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesh.common.testing.Poll;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,50 +22,34 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LayoutDatabaseOutageTest {
 
   private static final Duration BACK_WITHIN = Duration.ofSeconds(60);
-  private static Path dataDir;
-  private static int port;
-  private static EmbeddedPostgres postgres;
+  private static final TestPostgres postgres = TestPostgres.own();
   private static LayoutsUnderTest gateway;
   private static Caller alice;
   private static String id;
 
   @BeforeAll
-  static void start() throws IOException {
-    dataDir = Files.createTempDirectory("mesh-outage-pg");
-    port = LayoutsUnderTest.freePort();
+  static void start() {
     // the gateway starts before its database does
-    gateway = LayoutsUnderTest.onDatabase("postgresql://postgres@localhost:" + port + "/postgres");
+    gateway = LayoutsUnderTest.onDatabase(postgres.url("postgres"));
     alice = gateway.as("alice");
   }
 
   @AfterAll
-  static void stop() throws IOException {
+  static void stop() {
     gateway.close();
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
-  private static void startPostgres() throws IOException {
-    postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir)
-            .setCleanDataDirectory(false)
-            .setPort(port)
-            .start();
+    postgres.close();
   }
 
   @Test
   @Order(1)
-  void aGatewayStartedBeforeItsDatabaseAnswers503ThenPreparesTheSchemaByItself()
-      throws IOException {
+  void aGatewayStartedBeforeItsDatabaseAnswers503ThenPreparesTheSchemaByItself() {
     Reply early = alice.get("/api/layouts");
     assertThat(early.status()).isEqualTo(503);
     assertThat(early.message()).contains("not available yet");
     assertThat(early.header("Retry-After")).isNotNull();
     assertThat(alice.get("/api/me").status()).as("the rest works").isEqualTo(200);
 
-    startPostgres();
+    postgres.start();
     Poll.until(
         BACK_WITHIN,
         "layouts once the database is up",
@@ -78,8 +59,8 @@ class LayoutDatabaseOutageTest {
 
   @Test
   @Order(2)
-  void whileTheDatabaseIsDownLayoutsAnswer503AndComeBackWithNothingLost() throws IOException {
-    postgres.close();
+  void whileTheDatabaseIsDownLayoutsAnswer503AndComeBackWithNothingLost() {
+    postgres.stop();
 
     Reply down = alice.get("/api/layouts/" + id);
     assertThat(down.status()).isEqualTo(503);
@@ -90,7 +71,7 @@ class LayoutDatabaseOutageTest {
     assertThat(save.status()).isEqualTo(503);
     assertThat(alice.get("/api/me").status()).isEqualTo(200);
 
-    startPostgres();
+    postgres.start();
     Reply back =
         Poll.until(
             BACK_WITHIN,

@@ -140,7 +140,7 @@ class LayoutIdentityTest {
     Reply me = gateway.anonymous().get("/api/me");
     assertThat(me.status()).isEqualTo(401);
     assertThat(me.message()).startsWith("Sign in").contains("X-Forwarded-User");
-    String before = gateway.database().rowCounts();
+    String before = gateway.rowCounts();
     Reply create =
         gateway
             .anonymous()
@@ -149,7 +149,7 @@ class LayoutIdentityTest {
                 new JsonObject().put("name", "x").put("content", Contents.row("a")));
     assertThat(create.status()).isEqualTo(401);
     assertThat(gateway.anonymous().get("/api/layouts").status()).isEqualTo(401);
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
 
     assertThat(me(gateway.as("alice")).getString("user")).isEqualTo("alice");
   }

@@ -1,6 +1,6 @@
 package dev.mesh.gateway.layouts;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -182,14 +182,14 @@ class LayoutSavingTest {
   @Test
   void aSaveWithoutAVersionIsRefusedWith428AndStoresNothing() {
     String id = alice.create("No version", Contents.row("sales-table")).getString("id");
-    String before = gateway.database().rowCounts();
+    String before = gateway.rowCounts();
 
     Reply refused = alice.put("/api/layouts/" + id, new JsonObject().put("name", "Changed"), null);
 
     assertThat(refused.status()).isEqualTo(428);
     assertThat(refused.message()).contains("If-Match").contains("version");
     assertThat(alice.layout(id).getString("name")).isEqualTo("No version");
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
   }
 
   @Test
@@ -259,7 +259,7 @@ class LayoutSavingTest {
   @Test
   void unknownAndMalformedRevisionsAreClearErrors() {
     String id = alice.create("Few revisions", Contents.row("sales-table")).getString("id");
-    String before = gateway.database().rowCounts();
+    String before = gateway.rowCounts();
 
     Reply unknown = alice.get("/api/layouts/" + id + "/revisions/7");
     assertThat(unknown.status()).isEqualTo(404);
@@ -291,7 +291,7 @@ class LayoutSavingTest {
         alice.send(HttpMethod.POST, "/api/layouts/" + id + "/revisions/1/restore", null, "\"5\"");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().getInteger("currentVersion")).isEqualTo(1);
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
   }
 
   @Test

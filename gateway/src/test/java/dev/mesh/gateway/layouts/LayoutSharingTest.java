@@ -4,6 +4,7 @@ import static dev.mesh.gateway.layouts.LayoutSavingTest.find;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Setting;
+import dev.mesh.testing.Layouts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -58,13 +59,9 @@ class LayoutSharingTest {
     return id;
   }
 
-  private static JsonObject share(String kind, String name, String role) {
-    return new JsonObject().put("kind", kind).put("name", name).put("role", role);
-  }
-
   @Test
   void aViewerShareLetsOpenButNotSaveWithTheReason() {
-    String id = shared(new JsonArray().add(share("user", "bob", "viewer")), null);
+    String id = shared(new JsonArray().add(Layouts.share("user", "bob", "viewer")), null);
 
     Reply opened = bob.get("/api/layouts/" + id);
     assertThat(opened.status()).isEqualTo(200);
@@ -99,7 +96,7 @@ class LayoutSharingTest {
 
   @Test
   void anEditorShareLetsSaveButNotShareOrDelete() {
-    String id = shared(new JsonArray().add(share("user", "bob", "editor")), null);
+    String id = shared(new JsonArray().add(Layouts.share("user", "bob", "editor")), null);
 
     Reply saved =
         bob.put(
@@ -129,7 +126,7 @@ class LayoutSharingTest {
 
   @Test
   void aGroupShareReachesEveryMemberAndNobodyElse() {
-    String id = shared(new JsonArray().add(share("group", "finance", "viewer")), null);
+    String id = shared(new JsonArray().add(Layouts.share("group", "finance", "viewer")), null);
 
     Reply carols = carol.get("/api/layouts/" + id);
     assertThat(carols.status()).isEqualTo(200);
@@ -153,8 +150,8 @@ class LayoutSharingTest {
     String id =
         shared(
             new JsonArray()
-                .add(share("group", "sales", "viewer"))
-                .add(share("user", "bob", "editor")),
+                .add(Layouts.share("group", "sales", "viewer"))
+                .add(Layouts.share("user", "bob", "editor")),
             null);
     assertThat(bob.get("/api/layouts/" + id).json().getString("access")).isEqualTo("editor");
     JsonObject listed =
@@ -224,24 +221,26 @@ class LayoutSharingTest {
     String id =
         shared(
             new JsonArray()
-                .add(share("user", "bob", "viewer"))
-                .add(share("group", "finance", "editor")),
+                .add(Layouts.share("user", "bob", "viewer"))
+                .add(Layouts.share("group", "finance", "editor")),
             null);
     Reply replaced =
         alice.put(
             "/api/layouts/" + id + "/shares",
-            new JsonObject().put("shares", new JsonArray().add(share("user", "carol", "editor"))),
+            new JsonObject()
+                .put("shares", new JsonArray().add(Layouts.share("user", "carol", "editor"))),
             null);
     assertThat(replaced.json().getJsonArray("shares"))
-        .containsExactly(share("user", "carol", "editor"));
+        .containsExactly(Layouts.share("user", "carol", "editor"));
     assertThat(bob.get("/api/layouts/" + id).status()).isEqualTo(404);
     assertThat(carol.get("/api/layouts/" + id).json().getString("access")).isEqualTo("editor");
 
-    String before = gateway.database().rowCounts();
+    String before = gateway.rowCounts();
     Reply badRole =
         alice.put(
             "/api/layouts/" + id + "/shares",
-            new JsonObject().put("shares", new JsonArray().add(share("user", "bob", "owner"))),
+            new JsonObject()
+                .put("shares", new JsonArray().add(Layouts.share("user", "bob", "owner"))),
             null);
     assertThat(badRole.status()).isEqualTo(400);
     assertThat(badRole.json().getJsonArray("problems").getJsonObject(0).getString("field"))
@@ -249,7 +248,8 @@ class LayoutSharingTest {
     Reply badKind =
         alice.put(
             "/api/layouts/" + id + "/shares",
-            new JsonObject().put("shares", new JsonArray().add(share("team", "bob", "viewer"))),
+            new JsonObject()
+                .put("shares", new JsonArray().add(Layouts.share("team", "bob", "viewer"))),
             null);
     assertThat(badKind.status()).isEqualTo(400);
     Reply twice =
@@ -259,25 +259,26 @@ class LayoutSharingTest {
                 .put(
                     "shares",
                     new JsonArray()
-                        .add(share("user", "bob", "viewer"))
-                        .add(share("user", "bob", "editor"))),
+                        .add(Layouts.share("user", "bob", "viewer"))
+                        .add(Layouts.share("user", "bob", "editor"))),
             null);
     assertThat(twice.status()).isEqualTo(400);
     assertThat(twice.message()).contains("listed twice");
     Reply blank =
         alice.put(
             "/api/layouts/" + id + "/shares",
-            new JsonObject().put("shares", new JsonArray().add(share("user", "  ", "viewer"))),
+            new JsonObject()
+                .put("shares", new JsonArray().add(Layouts.share("user", "  ", "viewer"))),
             null);
     assertThat(blank.status()).isEqualTo(400);
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
     assertThat(carol.get("/api/layouts/" + id).json().getString("access")).isEqualTo("editor");
   }
 
   @Test
   void viewersCannotCreateCloneOrImport() {
-    String id = shared(new JsonArray().add(share("group", "finance", "editor")), null);
-    String before = gateway.database().rowCounts();
+    String id = shared(new JsonArray().add(Layouts.share("group", "finance", "editor")), null);
+    String before = gateway.rowCounts();
 
     assertThat(gateway.as("vera").get("/api/me").json().getString("role")).isEqualTo("viewer");
     Reply create =
@@ -289,7 +290,7 @@ class LayoutSharingTest {
     assertThat(vera.post("/api/layouts/" + id + "/clone", null).status()).isEqualTo(403);
     JsonObject export = vera.get("/api/layouts/" + id + "/export").json();
     assertThat(vera.post("/api/layouts/import", export).status()).isEqualTo(403);
-    assertThat(gateway.database().rowCounts()).isEqualTo(before);
+    assertThat(gateway.rowCounts()).isEqualTo(before);
 
     // but an editor share lets them edit that layout
     assertThat(
@@ -322,7 +323,7 @@ class LayoutSharingTest {
             root.put(
                     "/api/layouts/" + id + "/shares",
                     new JsonObject()
-                        .put("shares", new JsonArray().add(share("user", "bob", "viewer"))),
+                        .put("shares", new JsonArray().add(Layouts.share("user", "bob", "viewer"))),
                     null)
                 .status())
         .isEqualTo(200);
@@ -335,7 +336,7 @@ class LayoutSharingTest {
   void deletingALayoutRemovesItsShares() {
     String id =
         shared(
-            new JsonArray().add(share("user", "bob", "editor")),
+            new JsonArray().add(Layouts.share("user", "bob", "editor")),
             new JsonObject().put("role", "viewer"));
     assertThat(alice.delete("/api/layouts/" + id, null).status()).isEqualTo(204);
     assertThat(

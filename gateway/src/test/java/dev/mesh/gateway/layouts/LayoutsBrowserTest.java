@@ -2,7 +2,6 @@ package dev.mesh.gateway.layouts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.FileChooser;
 import com.microsoft.playwright.Locator;
@@ -10,13 +9,16 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Chromium;
-import dev.mesh.common.testing.Endpoints;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.Gateway;
 import dev.mesh.gateway.GatewayVerticle;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.Chromium;
+import dev.mesh.testing.Endpoints;
+import dev.mesh.testing.Layouts;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestDatabase;
+import dev.mesh.testing.TestPostgres;
 import dev.mesh.widgethost.WidgetHost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,22 +49,16 @@ class LayoutsBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Pattern LAYOUT_ID = Pattern.compile("[?&]layout=([0-9a-fA-F-]{36})");
 
-  private static TestCluster cluster;
-  private static Chromium chromium;
+  @RegisterExtension static final TestCluster cluster = new TestCluster();
+  @RegisterExtension static final Chromium chromium = Chromium.forClass();
   private static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    TestDatabase database = TestDatabase.fresh();
-    cluster = new TestCluster();
+    TestDatabase database = TestPostgres.newDatabase("layouts");
     cluster.start(cluster.config(), Registry.verticles());
     Path widgets = Files.createTempDirectory("mesh-layouts-widgets");
-    cluster.start(
-        cluster
-            .config()
-            .with(Setting.WIDGETS_DIR, widgets.toString())
-            .with(Setting.WIDGET_EXAMPLES, true),
-        WidgetHost.verticles());
+    cluster.start(cluster.widgetHost(widgets, true), WidgetHost.verticles());
     MeshNode gateway =
         cluster.start(
             cluster
@@ -71,17 +67,6 @@ class LayoutsBrowserTest {
                 .with(Setting.ROLE_EDITORS, "editors"),
             Gateway.verticles());
     base = "http://127.0.0.1:" + Endpoints.httpPort(gateway, GatewayVerticle.SERVICE_NAME);
-    chromium = Chromium.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   // ---- people ----
@@ -104,8 +89,7 @@ class LayoutsBrowserTest {
         groups.isEmpty()
             ? Map.of("X-Forwarded-User", user)
             : Map.of("X-Forwarded-User", user, "X-Forwarded-Groups", groups);
-    return chromium.newPage(
-        new Browser.NewContextOptions().setViewportSize(1400, 900).setExtraHTTPHeaders(headers));
+    return chromium.newPage(Chromium.desktop().setExtraHTTPHeaders(headers));
   }
 
   private static Page open(Page page, String path) {
@@ -391,9 +375,9 @@ class LayoutsBrowserTest {
   @Test
   void aSecondUserClonesAndTweaksTheOriginalStaysAsItWasAndTheClonePullsTheOriginalsLaterChange() {
     JsonObject original =
-        alice().create("Head of sales", LayoutsHttp.row("sales-table", "sales-chart"));
+        alice().create("Head of sales", Layouts.row("sales-table", "sales-chart"));
     String id = original.getString("id");
-    alice().share(id, new JsonArray().add(LayoutsHttp.shareWith("user", "bob", "viewer")), null);
+    alice().share(id, new JsonArray().add(Layouts.share("user", "bob", "viewer")), null);
 
     // bob may only view it: read only, and why
     Page bob = open(as("bob", "editors"), "/?layout=" + id);
@@ -474,7 +458,7 @@ class LayoutsBrowserTest {
   @Test
   void twoTabsEditOneLayoutAndTheSecondSaveGetsTheConflictDialogWithNothingLost() {
     String id =
-        alice().create("Ops board", LayoutsHttp.row("sales-table", "sales-chart")).getString("id");
+        alice().create("Ops board", Layouts.row("sales-table", "sales-chart")).getString("id");
     Page first = open(as("alice", "editors,sales"), "/?layout=" + id);
     Page second = first.context().newPage();
     open(second, "/?layout=" + id);
@@ -526,7 +510,7 @@ class LayoutsBrowserTest {
             id,
             theirs.getInteger("version"),
             new JsonObject()
-                .put("content", new JsonObject().put("config", LayoutsHttp.row("sales-chart"))));
+                .put("content", new JsonObject().put("config", Layouts.row("sales-chart"))));
     stackOf(first, "Sales by region").locator(".lm_close").click();
     awaitState(first, "unsaved");
     first.keyboard().press("Control+s");
@@ -551,7 +535,7 @@ class LayoutsBrowserTest {
 
   @Test
   void anOldRevisionIsShownReadOnlyAndRestored() {
-    JsonObject created = alice().create("Regions", LayoutsHttp.row("sales-table", "sales-chart"));
+    JsonObject created = alice().create("Regions", Layouts.row("sales-table", "sales-chart"));
     String id = created.getString("id");
     alice()
         .update(
@@ -559,7 +543,7 @@ class LayoutsBrowserTest {
             1,
             new JsonObject()
                 .put("name", "Regions, table only")
-                .put("content", new JsonObject().put("config", LayoutsHttp.row("sales-table"))));
+                .put("content", new JsonObject().put("config", Layouts.row("sales-table"))));
 
     Page page = open(as("alice", "editors,sales"), "/?layout=" + id);
     awaitFrames(page, "ready", "sales-table");
@@ -602,7 +586,7 @@ class LayoutsBrowserTest {
   void aLayoutWithAnUnknownWidgetOpensWithThatFrameUnavailable() {
     String id =
         alice()
-            .create("With a ghost", LayoutsHttp.row("sales-table", "no-such-widget"))
+            .create("With a ghost", Layouts.row("sales-table", "no-such-widget"))
             .getString("id");
     for (String path : List.of("/?layout=" + id, "/?layout=" + id + "&mode=view")) {
       Page page = open(as("alice", "editors,sales"), path);
@@ -620,7 +604,7 @@ class LayoutsBrowserTest {
 
   @Test
   void aViewerIsOfferedNothingToCreateAndALayoutThatIsNotSharedCannotBeOpened() {
-    String id = alice().create("Private", LayoutsHttp.row("sales-table")).getString("id");
+    String id = alice().create("Private", Layouts.row("sales-table")).getString("id");
     Page carl = open(as("carl", ""), "/");
     assertThat(carl.locator("#user").textContent()).isEqualTo("carl · viewer");
     carl.click("#layouts-menu-button");
@@ -645,7 +629,7 @@ class LayoutsBrowserTest {
   @Test
   void aLayoutIsExportedAndImportedAsANewLayout(@TempDir Path folder) {
     String id =
-        alice().create("To export", LayoutsHttp.row("sales-chart", "sales-kpis")).getString("id");
+        alice().create("To export", Layouts.row("sales-chart", "sales-kpis")).getString("id");
     Page page = open(as("alice", "editors,sales"), "/?layout=" + id);
     awaitFrames(page, "ready", "sales-chart", "sales-kpis");
     Download download = page.waitForDownload(() -> run(page, "export"));

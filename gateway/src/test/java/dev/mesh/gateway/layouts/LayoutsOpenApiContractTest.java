@@ -1,12 +1,12 @@
 package dev.mesh.gateway.layouts;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.Setting;
+import dev.mesh.testing.Layouts;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
@@ -94,16 +94,8 @@ class LayoutsOpenApiContractTest {
         200,
         alice.put(
             "/api/layouts/" + id + "/shares",
-            new JsonObject()
-                .put(
-                    "shares",
-                    new JsonArray()
-                        .add(
-                            new JsonObject()
-                                .put("kind", "user")
-                                .put("name", "bob")
-                                .put("role", "viewer")))
-                .put("link", new JsonObject().put("role", "viewer")),
+            Layouts.shares(
+                new JsonObject().put("role", "viewer"), Layouts.share("user", "bob", "viewer")),
             null));
     check(
         "putShares",
@@ -180,15 +172,7 @@ class LayoutsOpenApiContractTest {
 
     alice.put(
         "/api/layouts/" + id + "/shares",
-        new JsonObject()
-            .put(
-                "shares",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put("kind", "user")
-                            .put("name", "bob")
-                            .put("role", "editor"))),
+        Layouts.shares(null, Layouts.share("user", "bob", "editor")),
         null);
     check("deleteLayout", 403, bob.delete("/api/layouts/" + id, null));
     check("deleteLayout", 409, alice.delete("/api/layouts/" + id, "\"1\""));

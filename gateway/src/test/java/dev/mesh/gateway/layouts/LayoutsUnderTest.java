@@ -1,24 +1,24 @@
 package dev.mesh.gateway.layouts;
 
-import static dev.mesh.common.testing.TestCluster.await;
+import static dev.mesh.testing.TestCluster.await;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.gateway.GatewayVerticle;
+import dev.mesh.testing.Ports;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.testing.TestDatabase;
+import dev.mesh.testing.TestPostgres;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.function.UnaryOperator;
 
 /**
- * A real gateway on a real (one-member) cluster, with a database of its own on the test PostgreSQL:
- * what a test class starts once and closes after its tests. It can be restarted on the same
- * database and port, as a redeployed gateway would be.
+ * A real gateway on a real (one-member) cluster, with a database of its own on the test PostgreSQL
+ * ({@link TestPostgres}): what a test class starts once and closes after its tests. It can be
+ * restarted on the same database and port, as a redeployed gateway would be.
  */
 final class LayoutsUnderTest implements AutoCloseable {
 
@@ -33,7 +33,7 @@ final class LayoutsUnderTest implements AutoCloseable {
   private LayoutsUnderTest(TestDatabase database, UnaryOperator<MeshConfig> settings) {
     this.cluster = new TestCluster();
     this.database = database;
-    this.port = freePort();
+    this.port = Ports.free();
     MeshConfig base = cluster.config().with(Setting.GATEWAY_PORT, port);
     if (database != null) {
       base = base.with(Setting.DATABASE_URL, database.url());
@@ -46,7 +46,7 @@ final class LayoutsUnderTest implements AutoCloseable {
 
   /** A gateway with a fresh database and the settings changed by {@code settings}. */
   static LayoutsUnderTest start(UnaryOperator<MeshConfig> settings) {
-    return new LayoutsUnderTest(TestDatabase.fresh(), settings);
+    return new LayoutsUnderTest(TestPostgres.newDatabase("layouts"), settings);
   }
 
   static LayoutsUnderTest start() {
@@ -81,8 +81,21 @@ final class LayoutsUnderTest implements AutoCloseable {
     deploy();
   }
 
+  /** The gateway's database, for reading what it stored. */
   TestDatabase database() {
     return database;
+  }
+
+  /**
+   * How many layouts, revisions and shares are stored: what a refused request must leave unchanged.
+   */
+  String rowCounts() {
+    return database.number("SELECT count(*) FROM layouts.layouts")
+        + " layouts, "
+        + database.number("SELECT count(*) FROM layouts.layout_revisions")
+        + " revisions, "
+        + database.number("SELECT count(*) FROM layouts.layout_shares")
+        + " shares";
   }
 
   int port() {
@@ -116,13 +129,5 @@ final class LayoutsUnderTest implements AutoCloseable {
   public void close() {
     client.close();
     cluster.close();
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -4,9 +4,10 @@ import dev.mesh.common.Addresses;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.BusRecorder;
-import dev.mesh.common.testing.TestCluster;
 import dev.mesh.registry.Registry;
+import dev.mesh.testing.BusRecorder;
+import dev.mesh.testing.Ports;
+import dev.mesh.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -14,9 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 
 /**
  * A real registry, the only member of a test cluster, on a port fixed for the whole class: it can
@@ -36,7 +34,8 @@ final class RegistryOnPort implements AutoCloseable {
   private BusRecorder changes;
 
   private RegistryOnPort(int ttlSeconds) {
-    port = freePort();
+    // fixed for the class: a sidecar keeps looking for the registry where it was
+    port = Ports.free();
     config =
         cluster
             .config()
@@ -98,18 +97,6 @@ final class RegistryOnPort implements AutoCloseable {
             .putHeader("Authorization", "Bearer " + TOKEN)
             .timeout(5000);
     return TestCluster.await(request.send());
-  }
-
-  /**
-   * A port free now, from the kernel's ephemeral range. It stays free: the test cluster's own ports
-   * are below that range, and nothing else in the test binds a fixed port.
-   */
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.mesh.widgethost.sidecar;
 
-import static dev.mesh.widgethost.sidecar.SidecarManifests.manifest;
+import static dev.mesh.testing.TestManifests.manifest;
 import static dev.mesh.widgethost.sidecar.SidecarManifests.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
+import dev.mesh.testing.ChildJvm;
+import dev.mesh.widgethost.WidgetHostMain;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -159,8 +161,8 @@ class SidecarConfigurationTest {
   @Test
   void theProcessExitsWithOneLineNamingTheFileAndTheProblem() {
     Path file = write(dir.resolve("widget.json"), manifest("bad-version").put("version", "latest"));
-    try (SidecarProcess process =
-        SidecarProcess.start(
+    try (ChildJvm process =
+        widgetHost(
             Map.of(
                 Setting.WIDGET_HOST_MODE.key(), "sidecar",
                 Setting.SIDECAR_MANIFEST.key(), file.toString(),
@@ -178,8 +180,7 @@ class SidecarConfigurationTest {
 
   @Test
   void theProcessExitsWithOneLineOnAnUnknownMode() {
-    try (SidecarProcess process =
-        SidecarProcess.start(Map.of(Setting.WIDGET_HOST_MODE.key(), "side-car"))) {
+    try (ChildJvm process = widgetHost(Map.of(Setting.WIDGET_HOST_MODE.key(), "side-car"))) {
       assertThat(process.exitCode(Duration.ofSeconds(60))).isEqualTo(1);
       assertThat(process.lines()).as("the whole output").hasSize(1);
       assertThat(process.lines().get(0))
@@ -216,5 +217,10 @@ class SidecarConfigurationTest {
     } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** {@link WidgetHostMain} in a JVM of its own, configured as in a pod. */
+  private static ChildJvm widgetHost(Map<String, String> settings) {
+    return ChildJvm.of(WidgetHostMain.class).name("widget-host").heap("128m").env(settings).start();
   }
 }

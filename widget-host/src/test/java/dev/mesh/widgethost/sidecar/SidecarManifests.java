@@ -7,34 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Manifests of widgets served by a neighbour container, and the files a sidecar reads them from.
+ * The files a sidecar reads its manifests from (the manifests: {@link
+ * dev.mesh.testing.TestManifests}), written as a ConfigMap update writes them.
  */
 final class SidecarManifests {
 
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
   private SidecarManifests() {}
-
-  /** A fresh id, unique in this JVM (the registry outlives single tests). */
-  static String id(String prefix) {
-    return prefix + "-" + SEQUENCE.incrementAndGet();
-  }
-
-  /** A valid manifest whose files are on the neighbour's public address. */
-  static JsonObject manifest(String id) {
-    return new JsonObject()
-        .put("id", id)
-        .put("tag", "team-" + id)
-        .put("label", "Widget " + id)
-        .put("module", "https://orders.example.com/widgets/" + id + ".js")
-        .put("version", "1.0.0")
-        .put("owner", "orders-team")
-        .put("domain", "orders")
-        .put("domainKind", "source-aligned");
-  }
 
   /** Writes {@code content} as a ConfigMap update does: a new file moved into place. */
   static Path write(Path file, String content) {

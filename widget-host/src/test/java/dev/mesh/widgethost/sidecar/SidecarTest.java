@@ -1,14 +1,16 @@
 package dev.mesh.widgethost.sidecar;
 
-import static dev.mesh.widgethost.sidecar.SidecarManifests.id;
-import static dev.mesh.widgethost.sidecar.SidecarManifests.manifest;
+import static dev.mesh.testing.TestManifests.id;
+import static dev.mesh.testing.TestManifests.manifest;
 import static dev.mesh.widgethost.sidecar.SidecarManifests.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
-import dev.mesh.common.testing.Poll;
-import dev.mesh.common.testing.TestCluster;
+import dev.mesh.testing.ChildJvm;
+import dev.mesh.testing.Poll;
+import dev.mesh.testing.TestCluster;
+import dev.mesh.widgethost.WidgetHostMain;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -314,8 +316,8 @@ class SidecarTest {
   void sigtermRemovesTheWidgetsAtOnce() {
     String id = id("sigterm");
     Path file = write(dir.resolve("widget.json"), manifest(id));
-    try (SidecarProcess process =
-        SidecarProcess.start(
+    try (ChildJvm process =
+        widgetHost(
             Map.of(
                 Setting.WIDGET_HOST_MODE.key(),
                 "sidecar",
@@ -393,5 +395,10 @@ class SidecarTest {
         .filter(w -> id.equals(w.getString("id")))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no widget " + id + " in the sidecar's status"));
+  }
+
+  /** {@link WidgetHostMain} in a JVM of its own, configured as in a pod. */
+  private static ChildJvm widgetHost(Map<String, String> settings) {
+    return ChildJvm.of(WidgetHostMain.class).name("widget-host").heap("128m").env(settings).start();
   }
 }

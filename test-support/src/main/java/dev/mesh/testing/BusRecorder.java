@@ -1,4 +1,4 @@
-package dev.mesh.common.testing;
+package dev.mesh.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,4 +1,4 @@
-package dev.mesh.common.testing;
+package dev.mesh.testing;
 
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.MeshVerticle;

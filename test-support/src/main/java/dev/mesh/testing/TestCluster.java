@@ -1,23 +1,27 @@
-package dev.mesh.common.testing;
+package dev.mesh.testing;
 
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.MeshNode;
 import dev.mesh.common.Setting;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Real Hazelcast members on loopback for one test class: a cluster name and port range of its own,
  * so test runs (and a Mesh running on the same laptop) never join each other. Close it after the
- * class.
+ * class, or let JUnit do it: {@code @RegisterExtension static final TestCluster cluster = new
+ * TestCluster();} closes it after the class's {@code @AfterAll} methods.
  */
-public final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable, AfterAllCallback {
 
   private final MeshConfig base;
   private final List<MeshNode> nodes = new ArrayList<>();
@@ -43,6 +47,15 @@ public final class TestCluster implements AutoCloseable {
   /** The configuration every member of this cluster starts from. */
   public MeshConfig config() {
     return base;
+  }
+
+  /**
+   * The configuration of a widget-host on this cluster serving the widgets of {@code folder} (none
+   * when null), and the example widgets or not.
+   */
+  public MeshConfig widgetHost(Path folder, boolean examples) {
+    return base.with(Setting.WIDGETS_DIR, folder == null ? "" : folder.toString())
+        .with(Setting.WIDGET_EXAMPLES, examples);
   }
 
   /** Starts a member with the base configuration. */
@@ -88,5 +101,10 @@ public final class TestCluster implements AutoCloseable {
       }
     }
     nodes.clear();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 }

@@ -1,4 +1,4 @@
-package dev.mesh.common.testing;
+package dev.mesh.testing;
 
 import java.time.Duration;
 import java.util.function.Predicate;
