@@ -74,11 +74,36 @@ NetworkPolicies select it. Its value names the cluster (one per release).
 {{- printf "%s%s:%s" .root.Values.image.registry .repository (default .root.Chart.AppVersion .root.Values.image.tag) }}
 {{- end }}
 
-{{/* The registry token's Secret and key, or nothing when no token is configured. */}}
+{{/*
+A generated secret value, kept across upgrades: the value already in the Secret when there is one
+(Helm's lookup; empty under `helm template` and `--dry-run`), else a new random one. Remembered for
+the rest of the render, so every template that includes the Secret sees the same value (the
+checksum annotations).
+Call with (dict "root" $ "secret" "<name>" "key" "<key>" "length" 32).
+*/}}
+{{- define "mesh.keptSecretValue" -}}
+{{- if not (hasKey .root "meshKeptSecretValues") }}
+{{- $_ := set .root "meshKeptSecretValues" (dict) }}
+{{- end }}
+{{- $cache := get .root "meshKeptSecretValues" }}
+{{- $id := printf "%s/%s" .secret .key }}
+{{- if not (hasKey $cache $id) }}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .secret }}
+{{- $data := default (dict) (get (default (dict) $existing) "data") }}
+{{- if hasKey $data .key }}
+{{- $_ := set $cache $id (index $data .key | b64dec) }}
+{{- else }}
+{{- $_ := set $cache $id (randAlphaNum (int .length)) }}
+{{- end }}
+{{- end }}
+{{- get $cache $id }}
+{{- end }}
+
+{{/* The registry token's Secret and key: the one named, else the chart's (given or generated). */}}
 {{- define "mesh.registryTokenSecret" -}}
 {{- if .Values.registry.existingSecret }}
 {{- .Values.registry.existingSecret }}
-{{- else if .Values.registry.token }}
+{{- else }}
 {{- printf "%s-registry-token" (include "mesh.fullname" .) }}
 {{- end }}
 {{- end }}
@@ -87,19 +112,37 @@ NetworkPolicies select it. Its value names the cluster (one per release).
 {{- if .Values.registry.existingSecret }}{{ .Values.registry.tokenKey }}{{ else }}token{{ end }}
 {{- end }}
 
-{{/* Env entry of the registry token, when one is configured. */}}
+{{/* Env entry of the registry token: always set, the registry never takes anonymous REST registrations. */}}
 {{- define "mesh.registryTokenEnv" -}}
-{{- $secret := include "mesh.registryTokenSecret" . }}
-{{- if $secret }}
 - name: MESH_REGISTRY_TOKEN
   valueFrom:
     secretKeyRef:
-      name: {{ $secret }}
+      name: {{ include "mesh.registryTokenSecret" . }}
       key: {{ include "mesh.registryTokenKey" . }}
 {{- end }}
+
+{{/* The bundled PostgreSQL's and Kafka's object names and addresses. */}}
+{{- define "mesh.postgresqlName" -}}
+{{- printf "%s-postgresql" (include "mesh.fullname" .) }}
+{{- end }}
+{{/* The Secret holding the bundled PostgreSQL's password, and its key: yours, or the chart's. */}}
+{{- define "mesh.postgresqlSecret" -}}
+{{- default (include "mesh.postgresqlName" .) .Values.postgresql.existingSecret }}
+{{- end }}
+{{- define "mesh.postgresqlPasswordKey" -}}
+{{- if .Values.postgresql.existingSecret }}{{ .Values.postgresql.passwordKey }}{{ else }}password{{ end }}
+{{- end }}
+{{- define "mesh.postgresqlHost" -}}
+{{- printf "%s.%s.svc.%s" (include "mesh.postgresqlName" .) .Release.Namespace .Values.clusterDomain }}
+{{- end }}
+{{- define "mesh.kafkaName" -}}
+{{- printf "%s-kafka" (include "mesh.fullname" .) }}
+{{- end }}
+{{- define "mesh.kafkaHost" -}}
+{{- printf "%s.%s.svc.%s" (include "mesh.kafkaName" .) .Release.Namespace .Values.clusterDomain }}
 {{- end }}
 
-{{/* The database Secret's name, or nothing when neither credentials nor an existing Secret are given. */}}
+{{/* The database Secret's name, or nothing when neither credentials nor an existing Secret are given (external PostgreSQL). */}}
 {{- define "mesh.databaseSecret" -}}
 {{- if .Values.database.existingSecret }}
 {{- .Values.database.existingSecret }}
@@ -108,10 +151,39 @@ NetworkPolicies select it. Its value names the cluster (one per release).
 {{- end }}
 {{- end }}
 
-{{/* Env entries of the external PostgreSQL (gateway and tracker). */}}
+{{/*
+Refuses the combinations that cannot mean what the user wants: an external database named while the
+bundled one is on, or neither. Rendered (empty) by every template that needs the database.
+*/}}
+{{- define "mesh.checkDatabase" -}}
+{{- $d := .Values.database }}
+{{- if .Values.postgresql.enabled }}
+{{- if or $d.url $d.user $d.password $d.existingSecret }}
+{{- fail "database.url, database.user, database.password and database.existingSecret name an external PostgreSQL, but postgresql.enabled is true (the bundled one): set postgresql.enabled=false to use the external one, or remove the database.* values to use the bundled one" }}
+{{- end }}
+{{- else if not $d.url }}
+{{- fail "database.url is required when postgresql.enabled is false: name the external PostgreSQL, e.g. --set database.url=postgresql://postgres.databases.svc.cluster.local:5432/mesh (or leave postgresql.enabled=true for the bundled one)" }}
+{{- end }}
+{{- end }}
+
+{{/* Env entries of the database (gateway and tracker): the bundled PostgreSQL, or the external one. */}}
 {{- define "mesh.databaseEnv" -}}
+{{- include "mesh.checkDatabase" . }}
+{{- if .Values.postgresql.enabled }}
 - name: MESH_DATABASE_URL
-  value: {{ required "database.url is required: Mesh on Kubernetes needs an external PostgreSQL, e.g. --set database.url=postgresql://postgres.db:5432/mesh" .Values.database.url | quote }}
+  value: {{ printf "postgresql://%s:%v/%s" (include "mesh.postgresqlHost" .) .Values.postgresql.port .Values.postgresql.database | quote }}
+- name: MESH_DATABASE_POOL_SIZE
+  value: {{ .Values.database.poolSize | quote }}
+- name: MESH_DATABASE_USER
+  value: {{ .Values.postgresql.user | quote }}
+- name: MESH_DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "mesh.postgresqlSecret" . }}
+      key: {{ include "mesh.postgresqlPasswordKey" . }}
+{{- else }}
+- name: MESH_DATABASE_URL
+  value: {{ .Values.database.url | quote }}
 - name: MESH_DATABASE_POOL_SIZE
   value: {{ .Values.database.poolSize | quote }}
 {{- $secret := include "mesh.databaseSecret" . }}
@@ -133,9 +205,45 @@ NetworkPolicies select it. Its value names the cluster (one per release).
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end }}
 
+{{/* The Kafka bootstrap servers: the bundled broker's Service, or kafka.bootstrap. */}}
 {{- define "mesh.kafkaBootstrap" -}}
-{{- required "kafka.bootstrap is required: Mesh on Kubernetes needs an external Kafka for the tracker's hits, e.g. --set kafka.bootstrap=kafka.kafka:9092" .Values.kafka.bootstrap }}
+{{- if .Values.kafka.enabled }}
+{{- if .Values.kafka.bootstrap }}
+{{- fail (printf "kafka.bootstrap (%s) names an external Kafka, but kafka.enabled is true (the bundled broker): set kafka.enabled=false to use the external one, or remove kafka.bootstrap to use the bundled one" .Values.kafka.bootstrap) }}
+{{- end }}
+{{- printf "%s:%v" (include "mesh.kafkaHost" .) .Values.kafka.port }}
+{{- else }}
+{{- required "kafka.bootstrap is required when kafka.enabled is false: name the external Kafka for the tracker's hits, e.g. --set kafka.bootstrap=kafka.kafka.svc.cluster.local:9092 (or leave kafka.enabled=true for the bundled broker)" .Values.kafka.bootstrap }}
+{{- end }}
+{{- end }}
+
+{{/*
+The identity settings the gateway gets. MESH_IDENTITY_TRUST defaults to `never` (the code's own
+default, `loopback`, is the all-in-one's) and MESH_IDENTITY_LOCAL_USER to empty, so a request
+nobody vouches for gets 401 instead of the editor role. `always` and `loopback` are refused unless
+identity.allowInsecure is true. Call with the merged env map of a component and the root:
+(dict "root" $ "env" $env).
+*/}}
+{{- define "mesh.checkIdentity" -}}
+{{- /* as the gateway reads it: trimmed, in any case */}}
+{{- $trust := default "never" (get .env "MESH_IDENTITY_TRUST") | toString | trim | lower }}
+{{- if and (has $trust (list "always" "loopback")) (not .root.Values.identity.allowInsecure) }}
+{{- if eq $trust "always" }}
+{{- fail "MESH_IDENTITY_TRUST=always is refused: the gateway would believe the identity headers (X-Forwarded-User and X-Forwarded-Groups unless renamed) from anybody who reaches it, so anybody could claim to be anybody, admins included. It is safe only when every request comes through an authenticating proxy that sets and strips those headers and nothing else can reach the gateway (a NetworkPolicy). If that is your set-up, say so with identity.allowInsecure=true" }}
+{{- else }}
+{{- fail "MESH_IDENTITY_TRUST=loopback is refused: it is the all-in-one's laptop mode. In a pod no browser is on loopback, so the identity headers are ignored and every visitor becomes MESH_IDENTITY_LOCAL_USER: with a local user set, everyone is that user. Leave MESH_IDENTITY_TRUST unset (never), or set identity.allowInsecure=true if you mean it" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "mesh.identityEnv" -}}
+{{- include "mesh.checkIdentity" . }}
+- name: MESH_IDENTITY_TRUST
+  value: {{ default "never" (get .env "MESH_IDENTITY_TRUST") | toString | quote }}
+- name: MESH_IDENTITY_LOCAL_USER
+  value: {{ default "" (get .env "MESH_IDENTITY_LOCAL_USER") | toString | quote }}
 {{- end }}
 
 {{/*
@@ -230,7 +338,7 @@ readinessProbe:
 {{- define "mesh.registry.env" -}}
 - name: MESH_REGISTRY_PORT
   value: {{ .Values.registry.port | quote }}
-{{- include "mesh.registryTokenEnv" . }}
+{{ include "mesh.registryTokenEnv" . }}
 {{- end }}
 
 {{- define "mesh.tracker.env" -}}

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -38,6 +39,11 @@ import java.util.stream.Stream;
  */
 final class Chart {
 
+  static {
+    // helm-java renders the chart's lookups against the kubeconfig's cluster: the stand-in
+    KubeApiStandIn.shared();
+  }
+
   static final Path DIR =
       Path.of(System.getProperty("mesh.chart", "mesh")).toAbsolutePath().normalize();
   static final Path ROOT =
@@ -45,14 +51,24 @@ final class Chart {
   static final String RELEASE = "mesh";
   static final String NAMESPACE = "dashboards";
 
-  /** Scenario values files, also the examples docs/kubernetes.md quotes. */
   /**
    * Kubernetes version the templates are rendered for (Helm's own default is older than the chart
    * allows).
    */
   static final String KUBE_VERSION = "1.31.0";
 
+  /**
+   * The oldest Kubernetes the chart supports (Chart.yaml's kubeVersion) and the newest the fabric8
+   * model tests read.
+   */
+  static final List<String> SUPPORTED_KUBE_VERSIONS =
+      List.of("1.23.0", "1.27.0", KUBE_VERSION, "1.34.0");
+
+  /** Scenario values files, also the examples docs/kubernetes.md quotes. */
   static final Path VALUES = ROOT.resolve("helm/src/test/resources/values");
+
+  /** The production example shipped in the chart. */
+  static final String PRODUCTION = DIR.resolve("values-production.yaml").toString();
 
   /**
    * YAML to model, refusing what the model does not know. fabric8's classes collect unknown fields
@@ -74,6 +90,7 @@ final class Chart {
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
       Map.ofEntries(
           Map.entry("apps/v1/Deployment", Deployment.class),
+          Map.entry("apps/v1/StatefulSet", StatefulSet.class),
           Map.entry("v1/Service", Service.class),
           Map.entry("v1/ConfigMap", ConfigMap.class),
           Map.entry("v1/Secret", Secret.class),
@@ -91,6 +108,36 @@ final class Chart {
     return new Helm(chart).lint().strict().call();
   }
 
+  /**
+   * `helm lint --strict -f values`: helm-java's lint takes no values file, so this lints a copy of
+   * the chart whose values.yaml has the file merged over it as Helm merges (maps key by key, the
+   * rest replaced).
+   */
+  static LintResult lint(Path copy, Path values) throws IOException {
+    copyChart(copy);
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    JsonNode merged =
+        merge(yaml.readTree(copy.resolve("values.yaml").toFile()), yaml.readTree(values.toFile()));
+    Files.writeString(copy.resolve("values.yaml"), yaml.writeValueAsString(merged));
+    return lint(copy);
+  }
+
+  private static JsonNode merge(JsonNode base, JsonNode over) {
+    if (!(base instanceof com.fasterxml.jackson.databind.node.ObjectNode target)
+        || !over.isObject()) {
+      return over;
+    }
+    over.fields()
+        .forEachRemaining(
+            e ->
+                target.set(
+                    e.getKey(),
+                    target.has(e.getKey())
+                        ? merge(target.get(e.getKey()), e.getValue())
+                        : e.getValue()));
+    return target;
+  }
+
   /** `helm template` with the scenario files (names under {@link #VALUES}) and single values. */
   static Rendered render(List<String> valuesFiles, Map<String, Object> set) {
     return new Rendered(parse(template(valuesFiles, set)));
@@ -106,10 +153,19 @@ final class Chart {
    * of helm.sh/hook, so the Job and the test Pod can be checked like the rest.
    */
   static Rendered renderWithHooks(String... valuesFiles) {
-    return new Rendered(parse(template(HOOKS_AS_OBJECTS.get(), List.of(valuesFiles), Map.of())));
+    return renderWithHooks(List.of(valuesFiles), Map.of());
+  }
+
+  static Rendered renderWithHooks(List<String> valuesFiles, Map<String, Object> set) {
+    return new Rendered(parse(template(HOOKS_AS_OBJECTS.get(), valuesFiles, set)));
   }
 
   static final String HOOK = "test.mesh.dev/hook";
+
+  /** The copy of the chart whose hooks render as plain objects. */
+  static Path hooksAsObjects() {
+    return HOOKS_AS_OBJECTS.get();
+  }
 
   private static final java.util.function.Supplier<Path> HOOKS_AS_OBJECTS =
       new java.util.function.Supplier<>() {
@@ -156,12 +212,17 @@ final class Chart {
   }
 
   static String template(Path chart, List<String> valuesFiles, Map<String, Object> set) {
+    return template(chart, KUBE_VERSION, valuesFiles, set);
+  }
+
+  static String template(
+      Path chart, String kubeVersion, List<String> valuesFiles, Map<String, Object> set) {
     TemplateCommand command =
         new Helm(chart)
             .template()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
-            .withKubeVersion(KUBE_VERSION);
+            .withKubeVersion(kubeVersion);
     valuesFiles.forEach(file -> command.withValuesFile(VALUES.resolve(file)));
     set.forEach(command::set);
     return command.call();

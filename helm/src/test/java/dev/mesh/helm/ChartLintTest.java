@@ -62,12 +62,27 @@ class ChartLintTest {
   }
 
   @Test
+  void theProductionExamplePassesStrictLint(@TempDir Path copy) throws IOException {
+    LintResult result = Chart.lint(copy, Path.of(Chart.PRODUCTION));
+
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+  }
+
+  @Test
   void templateNamesTheMissingExternalServices() {
-    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("kafka.bootstrap", "kafka:9092")))
-        .hasMessageContaining("database.url is required");
+    // the bundled ones switched off without naming the external ones
+    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("postgresql.enabled", false)))
+        .hasMessageContaining("database.url is required when postgresql.enabled is false");
+    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("kafka.enabled", false)))
+        .hasMessageContaining("kafka.bootstrap is required when kafka.enabled is false");
+    // an external one named while the bundled one is still on: which one was meant?
     assertThatThrownBy(
             () -> Chart.template(List.of(), Map.of("database.url", "postgresql://db:5432/mesh")))
-        .hasMessageContaining("kafka.bootstrap is required");
+        .hasMessageContaining("set postgresql.enabled=false");
+    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("kafka.bootstrap", "kafka:9092")))
+        .hasMessageContaining("set kafka.enabled=false");
     assertThatThrownBy(
             () -> Chart.template(List.of("external.yaml"), Map.of("pinot.setupJob.enabled", true)))
         .hasMessageContaining("pinot.controllerUrl is required");

@@ -256,7 +256,7 @@ class ChartRenderTest {
             ? List.of(scenario)
             : List.of("external.yaml", scenario);
     Rendered rendered = Chart.renderWithHooks(files.toArray(String[]::new));
-    assertThat(rendered.containers().flatMap(c -> c.getEnv().stream()).map(EnvVar::getName))
+    assertThat(rendered.meshContainers().flatMap(c -> c.getEnv().stream()).map(EnvVar::getName))
         .isNotEmpty()
         .allMatch(SETTING_KEYS::contains);
     assertThat(
@@ -271,22 +271,31 @@ class ChartRenderTest {
     Set<String> accepted = new java.util.TreeSet<>();
     schema.at("/definitions/env/propertyNames/enum").forEach(n -> accepted.add(n.asText()));
     assertThat(accepted).isNotEmpty().allMatch(SETTING_KEYS::contains);
+    // the identity settings are the user's to give, but the chart renders safe defaults for them
+    Set<String> identityDefaults =
+        Set.of(Setting.IDENTITY_TRUST.key(), Setting.IDENTITY_LOCAL_USER.key());
     Set<String> chartSets =
         external
             .containers()
             .flatMap(c -> c.getEnv().stream())
             .map(EnvVar::getName)
+            .filter(name -> !identityDefaults.contains(name))
             .collect(Collectors.toSet());
-    assertThat(accepted).doesNotContainAnyElementsOf(chartSets);
+    assertThat(accepted).containsAll(identityDefaults).doesNotContainAnyElementsOf(chartSets);
 
     Map<String, Object> set = new HashMap<>();
-    set.put("env.MESH_IDENTITY_TRUST", "always");
-    set.put("gateway.env.MESH_IDENTITY_TRUST", "never");
+    set.put("env.MESH_ROLE_EDITORS", "everyone");
+    set.put("gateway.env.MESH_ROLE_EDITORS", "editors");
+    set.put("env.MESH_IDENTITY_LOCAL_USER", "kiosk");
     Rendered overridden = Chart.render(List.of("external.yaml"), set);
-    assertThat(value(only(overridden.service("gateway")), "MESH_IDENTITY_TRUST"))
-        .isEqualTo("never");
-    assertThat(value(only(overridden.service("registry")), "MESH_IDENTITY_TRUST"))
-        .isEqualTo("always");
+    assertThat(value(only(overridden.service("gateway")), "MESH_ROLE_EDITORS"))
+        .isEqualTo("editors");
+    assertThat(value(only(overridden.service("registry")), "MESH_ROLE_EDITORS"))
+        .isEqualTo("everyone");
+    // the user's value replaces the chart's default, once (Rendered.env refuses a second)
+    assertThat(value(only(overridden.service("gateway")), "MESH_IDENTITY_LOCAL_USER"))
+        .isEqualTo("kiosk");
+    assertThat(value(only(external.service("gateway")), "MESH_IDENTITY_LOCAL_USER")).isEmpty();
   }
 
   @Test
@@ -337,11 +346,14 @@ class ChartRenderTest {
   }
 
   @Test
-  void noTokenMeansNoTokenSecretAndNoTokenEnv() {
+  void noTokenMeansAGeneratedTokenInTheChartsSecret() {
+    // a registry without a token would take anonymous REST registrations: the chart makes one
     Rendered rendered = Chart.render(List.of("external.yaml"), Map.of("registry.token", ""));
-    assertThat(rendered.find(Secret.class, "mesh-registry-token")).isEmpty();
-    assertThat(env(only(rendered.service("registry"))))
-        .doesNotContainKey(Setting.REGISTRY_TOKEN.key());
+    Secret token = rendered.named(Secret.class, "mesh-registry-token");
+    assertThat(decode(token.getData().get("token"))).hasSize(40).matches("[A-Za-z0-9]+");
+    assertThat(secretRef(only(rendered.service("registry")), Setting.REGISTRY_TOKEN))
+        .returns("mesh-registry-token", SecretKeySelector::getName)
+        .returns("token", SecretKeySelector::getKey);
   }
 
   @Test
@@ -569,7 +581,7 @@ class ChartRenderTest {
   }
 
   @Test
-  void theInstallNotesTellHowToReachTheGatewayAndWarnAboutAMissingToken() {
+  void theInstallNotesTellHowToReachTheGatewayAndReadTheToken() {
     String notes =
         new com.marcnuri.helm.Helm(Chart.DIR)
             .install()
@@ -586,7 +598,7 @@ class ChartRenderTest {
             "port-forward svc/"
                 + external.named(Service.class, "mesh-gateway").getMetadata().getName())
         .contains("helm test " + Chart.RELEASE)
-        .doesNotContain("no registry token");
+        .contains("from your Secret mesh-registry, key registry-token");
 
     String withoutToken =
         new com.marcnuri.helm.Helm(Chart.DIR)
@@ -603,7 +615,10 @@ class ChartRenderTest {
             .call()
             .getOutput();
     assertThat(withoutToken)
-        .contains("no registry token")
+        .contains(
+            "kubectl -n "
+                + Chart.NAMESPACE
+                + " get secret mesh-registry-token -o jsonpath='{.data.token}' | base64 -d")
         .contains("http://dashboards.example.com/");
   }
 

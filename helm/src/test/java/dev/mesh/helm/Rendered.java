@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +48,19 @@ record Rendered(List<HasMetadata> objects) {
     return named(Deployment.class, Chart.RELEASE + "-" + component);
   }
 
-  /** Every pod spec the chart renders: Deployments, Jobs, Pods. */
+  /** Every pod spec the chart renders: Deployments, StatefulSets, Jobs, Pods. */
   Stream<PodSpec> podSpecs() {
     return Stream.of(
             all(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
+            all(StatefulSet.class).stream().map(s -> s.getSpec().getTemplate().getSpec()),
             all(Job.class).stream().map(j -> j.getSpec().getTemplate().getSpec()),
             all(Pod.class).stream().map(Pod::getSpec))
         .flatMap(s -> s);
+  }
+
+  /** The containers running a Mesh image (the four services' and the sidecars'). */
+  Stream<Container> meshContainers() {
+    return containers().filter(c -> Images.isMesh(c.getImage()));
   }
 
   Stream<Container> containers() {
@@ -75,6 +82,15 @@ record Rendered(List<HasMetadata> objects) {
             () ->
                 new AssertionError(
                     "No container " + name + " in " + deployment.getMetadata().getName()));
+  }
+
+  static Container only(StatefulSet set) {
+    List<Container> containers = set.getSpec().getTemplate().getSpec().getContainers();
+    if (containers.size() != 1) {
+      throw new AssertionError(
+          set.getMetadata().getName() + " has " + containers.size() + " containers");
+    }
+    return containers.get(0);
   }
 
   static Container only(Deployment deployment) {
