@@ -4,10 +4,13 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
 /** The one place a PostgreSQL pool is made from {@link MeshConfig}, and its failures told apart. */
@@ -67,5 +70,32 @@ public final class Databases {
         || (failure.getCause() != null
             && failure.getCause() != failure
             && unreachable(failure.getCause()));
+  }
+
+  /**
+   * The JDBC form of the pool's connection settings, for Flyway; user and password travel apart
+   * from it.
+   */
+  public static String jdbcUrl(PgConnectOptions options, String application) {
+    String host = options.getHost();
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    StringBuilder url =
+        new StringBuilder("jdbc:postgresql://")
+            .append(host)
+            .append(':')
+            .append(options.getPort())
+            .append('/')
+            .append(URLEncoder.encode(options.getDatabase(), StandardCharsets.UTF_8))
+            // fail within seconds when the database is down, as the pool does, instead of JDBC's
+            // minutes
+            .append("?connectTimeout=5&socketTimeout=300&ApplicationName=")
+            .append(URLEncoder.encode(application, StandardCharsets.UTF_8));
+    SslMode ssl = options.getSslMode();
+    if (ssl != null && ssl != SslMode.DISABLE) {
+      url.append("&sslmode=").append(ssl.name().toLowerCase().replace('_', '-'));
+    }
+    return url.toString();
   }
 }

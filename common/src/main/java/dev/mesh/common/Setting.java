@@ -65,6 +65,10 @@ public enum Setting {
   DATABASE_PASSWORD(
       "MESH_DATABASE_PASSWORD", "", "PostgreSQL password (overrides the one in the URL)."),
   DATABASE_POOL_SIZE("MESH_DATABASE_POOL_SIZE", "8", "Connections per service's PostgreSQL pool."),
+  IDENTITY_MODE(
+      "MESH_IDENTITY_MODE",
+      "local",
+      "How the gateway tells who is calling: `local` (no sign-in: the local user, or the identity headers as `MESH_IDENTITY_TRUST` says) or `accounts` (built-in people and groups in PostgreSQL, a sign-in page, sessions shared by every gateway; identity headers are ignored). docs/identity.md."),
   IDENTITY_TRUST(
       "MESH_IDENTITY_TRUST",
       "loopback",
@@ -89,6 +93,30 @@ public enum Setting {
       "MESH_ROLE_EDITORS",
       "*",
       "Comma-separated users or groups with the editor role (may create, clone and import layouts); `*` = everybody; the others are viewers."),
+  ACCOUNTS_ADMIN_USER(
+      "MESH_ACCOUNTS_ADMIN_USER",
+      "admin",
+      "Mode `accounts`: name of the first admin, created at start while no admin exists."),
+  ACCOUNTS_ADMIN_PASSWORD(
+      "MESH_ACCOUNTS_ADMIN_PASSWORD",
+      "",
+      "Mode `accounts`: the first admin's password (10 to 200 characters; required in that mode, used only while no admin exists). Give it from a secret."),
+  ACCOUNTS_MAX_FAILED_SIGN_INS(
+      "MESH_ACCOUNTS_MAX_FAILED_SIGN_INS",
+      "5",
+      "Mode `accounts`: failed sign-ins in a row that lock an account for `MESH_ACCOUNTS_LOCK_MINUTES`."),
+  ACCOUNTS_LOCK_MINUTES(
+      "MESH_ACCOUNTS_LOCK_MINUTES",
+      "15",
+      "Mode `accounts`: how long a locked account refuses every sign-in (an admin's password reset unlocks it)."),
+  SESSION_TIMEOUT_MINUTES(
+      "MESH_SESSION_TIMEOUT_MINUTES",
+      "480",
+      "Mode `accounts`: minutes without a request after which a session ends and its person signs in again."),
+  SESSION_COOKIE_SECURE(
+      "MESH_SESSION_COOKIE_SECURE",
+      "false",
+      "Mode `accounts`: send the session cookie over HTTPS only (`true` behind TLS, as on Kubernetes with an ingress)."),
   LAYOUTS_DIR(
       "MESH_LAYOUTS_DIR",
       "",

@@ -1,6 +1,9 @@
 package dev.mesh.gateway.bridge;
 
 import dev.mesh.common.Addresses;
+import dev.mesh.gateway.doors.AccessRule;
+import dev.mesh.gateway.doors.Concern;
+import dev.mesh.gateway.doors.Door;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -48,8 +52,12 @@ import java.util.regex.Pattern;
  * in the cluster's subscription map, which every publisher reads on every message: 10 000 listening
  * pages made each change feed message fetch and serialise 10 000 entries (docs/benchmarks.md,
  * bridge fan-out).
+ *
+ * <p>Its doors ({@code /eventbus/*}) are for signed-in callers only: the gateway's route table asks
+ * who is calling before SockJS sees the request, so a stranger's info request, WebSocket upgrade or
+ * XHR poll is a 401 and no socket is opened.
  */
-public final class SessionBridge implements Handler<BridgeEvent> {
+public final class SessionBridge implements Handler<BridgeEvent>, Concern {
 
   public static final String PATH = "/eventbus";
 
@@ -85,6 +93,7 @@ public final class SessionBridge implements Handler<BridgeEvent> {
   private final Map<SockJSSocket, Set<String>> handlers = new ConcurrentHashMap<>();
 
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+  private final List<Door> doors;
 
   private SessionBridge(Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
     this.vertx = vertx;
@@ -93,15 +102,6 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     Gauge.builder("mesh_bridge_sockets", this, SessionBridge::sockets)
         .description("Bridge sockets open on this gateway")
         .register(meters);
-  }
-
-  /**
-   * Mounts the bridge on the router, exposing the given feeds to pages (read only); completes once
-   * this gateway relays them.
-   */
-  public static Future<Void> mount(
-      Router router, Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
-    SessionBridge bridge = new SessionBridge(vertx, exposedFeeds, meters);
     SockJSBridgeOptions options =
         new SockJSBridgeOptions()
             .setMaxAddressLength(MAX_ADDRESS_LENGTH)
@@ -114,22 +114,47 @@ public final class SessionBridge implements Handler<BridgeEvent> {
     options.addOutboundPermitted(new PermittedOptions().setAddressRegex(SCOPED));
     exposedFeeds.forEach(
         feed -> options.addOutboundPermitted(new PermittedOptions().setAddress(relay(feed))));
-    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body
-    // read.
-    // POST only: a WebSocket upgrade (a GET) must reach SockJS with its request unread.
-    router
-        .post(PATH + "/*")
-        .handler(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS));
     // the bridge built as SockJSHandler.bridge(options, bridge) builds it (vertx-web's impl
     // package), to hand
     // it sockets that count what it refuses before the hook
-    EventBusBridgeImpl eventBus = new EventBusBridgeImpl(vertx, null, options, bridge);
-    router
-        .route(PATH + "/*")
-        .subRouter(
-            SockJSHandler.create(vertx, new SockJSHandlerOptions())
-                .socketHandler(
-                    socket -> eventBus.handle(new CountingSocket(vertx, socket, bridge::count))));
+    EventBusBridgeImpl eventBus = new EventBusBridgeImpl(vertx, null, options, this);
+    Router sockJs =
+        SockJSHandler.create(vertx, new SockJSHandlerOptions())
+            .socketHandler(
+                socket -> eventBus.handle(new CountingSocket(vertx, socket, this::count)));
+    // SockJS's XHR transports (browsers without WebSocket) post their frames: they need the body
+    // read.
+    // POST only: a WebSocket upgrade (a GET) must reach SockJS with its request unread.
+    // Both ask who is calling: the SockJS info request, the WebSocket upgrade and the XHR polls
+    // carry the page's headers and cookies like any other request of it.
+    doors =
+        List.of(
+            Door.on(HttpMethod.POST, PATH + "/*", AccessRule.SIGNED_IN)
+                .through(BodyHandler.create(false).setBodyLimit(2L * MAX_MESSAGE_CHARS)),
+            Door.any(PATH + "/*", AccessRule.SIGNED_IN).into(sockJs));
+  }
+
+  /**
+   * The bridge, exposing the given feeds to pages (read only): its doors are the gateway's {@code
+   * /eventbus/*}.
+   */
+  public static SessionBridge on(Vertx vertx, Set<String> exposedFeeds, MeterRegistry meters) {
+    return new SessionBridge(vertx, exposedFeeds, meters);
+  }
+
+  @Override
+  public String name() {
+    return "bridge";
+  }
+
+  @Override
+  public List<Door> doors() {
+    return doors;
+  }
+
+  /** Completes once this gateway relays the exposed feeds. */
+  @Override
+  public Future<Void> start() {
     return Future.all(exposedFeeds.stream().map(feed -> relayFeed(vertx, feed)).toList())
         .mapEmpty();
   }

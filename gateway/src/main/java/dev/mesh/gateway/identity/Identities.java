@@ -1,25 +1,63 @@
 package dev.mesh.gateway.identity;
 
+import dev.mesh.common.Databases;
 import dev.mesh.common.HttpErrors;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
+import dev.mesh.gateway.doors.AccessRule;
+import dev.mesh.gateway.doors.Concern;
+import dev.mesh.gateway.doors.Door;
+import dev.mesh.gateway.doors.Guard;
+import dev.mesh.gateway.identity.accounts.AccountsApi;
+import dev.mesh.gateway.identity.accounts.CrossSite;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.sstore.ClusteredSessionStore;
+import io.vertx.sqlclient.Pool;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Tells who a request comes from. The gateway authenticates nobody itself: behind an authenticating
- * proxy (oauth2-proxy) the user and groups arrive in headers, which are believed only as far as the
- * trust setting says, since anybody can send them. Without a believed header the caller is the
- * configured local user (the all-in-one's single person), or nobody (401) when there is none.
+ * Tells who a request comes from, by the identity mode ({@code MESH_IDENTITY_MODE},
+ * docs/identity.md). In mode {@code local} the gateway authenticates nobody itself: behind an
+ * authenticating proxy (oauth2-proxy) the user and groups arrive in headers, which are believed
+ * only as far as the trust setting says, since anybody can send them; without a believed header the
+ * caller is the configured local user (the all-in-one's single person), or nobody (401) when there
+ * is none. In mode {@code accounts} the caller is the person whose session the cookie names ({@link
+ * AccountsApi} signs them in), read from the database on every request so that a removal or a new
+ * role counts at once; the headers are ignored.
+ *
+ * <p>It is the gateway's {@link Guard}: the check at every door whose rule asks who is calling, and
+ * the concern that answers {@code GET /api/me}.
  */
-public final class Identities {
+public final class Identities implements Concern, Guard {
+
+  /** How the gateway tells who is calling. */
+  enum Mode {
+    /** No sign-in: the local user, or believed identity headers. */
+    LOCAL,
+    /** The built-in accounts: a sign-in page and sessions in the cluster. */
+    ACCOUNTS
+  }
+
+  /** The pages that show a person's dashboards and widgets. */
+  private static final List<String> DASHBOARD_PAGES =
+      List.of("/", "/index.html", "/catalog.html", "/preview.html");
+
+  /** The session cookie of mode accounts. */
+  public static final String SESSION_COOKIE = "mesh.session";
 
   /** When the identity headers are believed. */
   enum Trust {
@@ -43,8 +81,12 @@ public final class Identities {
   private final String localUser;
   private final Set<String> admins;
   private final Set<String> editors;
+  private final Mode mode;
+  private final AccountsApi accounts;
+  private final List<Door> doors;
 
-  private Identities(MeshConfig settings) {
+  private Identities(Vertx vertx, MeshConfig settings, Pool database) {
+    mode = settings.choice(Setting.IDENTITY_MODE, Mode.class);
     trust = settings.choice(Setting.IDENTITY_TRUST, Trust.class);
     userHeader = settings.string(Setting.IDENTITY_USER_HEADER);
     groupsHeader = settings.string(Setting.IDENTITY_GROUPS_HEADER);
@@ -63,38 +105,191 @@ public final class Identities {
       throw new IllegalArgumentException(
           Setting.IDENTITY_LOCAL_USER.key() + " " + problem(localUser));
     }
-  }
-
-  public static Identities from(MeshConfig settings) {
-    return new Identities(settings);
-  }
-
-  /** {@code GET /api/me}: who the gateway takes the caller for. */
-  public void mount(Router router) {
-    router
-        .get("/api/me")
-        .handler(required())
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(Identity.of(ctx).toJson().encode()));
+    Door me = Door.get("/api/me", AccessRule.SIGNED_IN).through(Identities::me);
+    if (mode == Mode.ACCOUNTS) {
+      accounts = AccountsApi.on(vertx, settings, database);
+      List<Door> all = new ArrayList<>();
+      all.add(
+          Door.any("/*", AccessRule.PUBLIC).through(sessions(vertx, settings), CrossSite::check));
+      // the dashboard's pages send a stranger to sign in; their scripts, styles and the sign-in
+      // page itself stay public
+      DASHBOARD_PAGES.forEach(page -> all.add(Door.get(page, AccessRule.SIGNED_IN)));
+      all.add(me);
+      doors = List.copyOf(all);
+    } else {
+      accounts = null;
+      doors = List.of(me);
+    }
   }
 
   /**
-   * Puts the caller's {@link Identity} on the request, or answers 401 (nobody) or 400 (an unusable
-   * header). A security-policy handler, so that it runs before a body is read: a stranger gets 401,
-   * never 413.
+   * Sessions kept in the cluster, so that every gateway replica knows every signed-in person and a
+   * sign-out ends the session everywhere. Lazy: a request that never signs in (a page, a tracking
+   * pixel) gets no session and no cookie.
    */
-  public SecurityPolicyHandler required() {
-    return ctx -> {
+  private static SessionHandler sessions(Vertx vertx, MeshConfig settings) {
+    return SessionHandler.create(ClusteredSessionStore.create(vertx))
+        .setSessionCookieName(SESSION_COOKIE)
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSameSite(CookieSameSite.LAX)
+        .setCookieSecureFlag(settings.flag(Setting.SESSION_COOKIE_SECURE))
+        .setSessionTimeout(settings.positive(Setting.SESSION_TIMEOUT_MINUTES) * 60_000L)
+        .setLazySession(true);
+  }
+
+  /**
+   * The identities of mode {@code MESH_IDENTITY_MODE}; mode accounts keeps people in {@code
+   * database}.
+   */
+  public static Identities on(Vertx vertx, MeshConfig settings, Pool database) {
+    return new Identities(vertx, settings, database);
+  }
+
+  /**
+   * The concerns that tell who is calling, to come first in the route table: this one (sessions,
+   * the check of cross-site requests, {@code /api/me}) and, in mode accounts, signing in and the
+   * admin's API.
+   */
+  public List<Concern> concerns() {
+    return accounts == null ? List.of(this) : List.of(this, accounts);
+  }
+
+  @Override
+  public String name() {
+    return "identity";
+  }
+
+  /** {@code GET /api/me}: who the gateway takes the caller for. */
+  @Override
+  public List<Door> doors() {
+    return doors;
+  }
+
+  private static void me(RoutingContext ctx) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(Identity.of(ctx).toJson().encode());
+  }
+
+  /**
+   * The check of a door by its rule: a signed-in caller for {@link AccessRule#SIGNED_IN}, and for
+   * {@link AccessRule#EDITOR} and {@link AccessRule#ADMIN} a 403 besides for a caller whose role is
+   * lower, naming their role and the one the door needs.
+   */
+  @Override
+  public SecurityPolicyHandler admitting(Door door) {
+    return switch (door.access()) {
+      case SIGNED_IN -> checked(null, door);
+      case EDITOR -> checked(Role.EDITOR, door);
+      case ADMIN -> checked(Role.ADMIN, door);
+      case PUBLIC, SERVICE ->
+          throw new IllegalArgumentException(
+              door + " is " + door.access() + ": the gateway does not ask who is calling there");
+    };
+  }
+
+  /**
+   * Puts the caller's {@link Identity} on the request and lets it on, or answers 401 (nobody; a
+   * page asked for by a stranger in mode accounts is a redirect to the sign-in page), 403 (a role
+   * lower than {@code needed}) or 400 (an unusable header). A security-policy handler, so that it
+   * runs before a body is read: a stranger gets 401, never 413.
+   */
+  private SecurityPolicyHandler checked(Role needed, Door door) {
+    return ctx ->
+        identify(
+            ctx,
+            identity -> {
+              if (needed != null && !identity.role().atLeast(needed)) {
+                HttpErrors.send(
+                    ctx,
+                    403,
+                    "You ("
+                        + identity.user()
+                        + ") have the "
+                        + identity.role().json()
+                        + " role; "
+                        + ctx.request().method()
+                        + " "
+                        + door.path()
+                        + " needs the "
+                        + needed.json()
+                        + " role: ask an admin for it");
+                return;
+              }
+              identity.attachTo(ctx);
+              ctx.next();
+            });
+  }
+
+  /** Hands the caller's identity to {@code admitted}, or answers the request itself. */
+  private void identify(RoutingContext ctx, Consumer<Identity> admitted) {
+    if (mode == Mode.LOCAL) {
       Identity identity = identify(ctx);
       if (identity != null) {
-        identity.attachTo(ctx);
-        ctx.next();
+        admitted.accept(identity);
       }
-    };
+      return;
+    }
+    Session session = ctx.session();
+    String name = session == null ? null : session.get(AccountsApi.SESSION_USER);
+    if (name == null) {
+      stranger(ctx);
+      return;
+    }
+    // the body waits, unread, until the door's own handlers (a body handler, a proxy) take it
+    ctx.request().pause();
+    accounts
+        .store()
+        .find(name)
+        .onFailure(
+            failure -> {
+              if (Databases.unreachable(failure)) {
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+                HttpErrors.send(
+                    ctx, 503, "Who is signed in cannot be read now: the database is unreachable");
+              } else {
+                ctx.fail(failure);
+              }
+            })
+        .onSuccess(
+            person -> {
+              if (person == null) {
+                // removed by an admin since signing in
+                session.destroy();
+                stranger(ctx);
+                return;
+              }
+              Role configured = role(person.name(), person.groups());
+              admitted.accept(
+                  new Identity(
+                      person.name(),
+                      person.groups(),
+                      configured.atLeast(person.role()) ? configured : person.role()));
+            });
+  }
+
+  /**
+   * A caller in mode accounts without a session: a browser asking for a page is sent to sign in
+   * (and back afterwards), anything else gets 401.
+   */
+  private static void stranger(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (ctx.request().method() == HttpMethod.GET
+        && (path.endsWith("/") || path.endsWith(".html"))) {
+      ctx.response()
+          .setStatusCode(302)
+          .putHeader(
+              HttpHeaders.LOCATION,
+              AccountsApi.SIGN_IN_PAGE
+                  + "?next="
+                  + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8))
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end();
+      return;
+    }
+    HttpErrors.send(
+        ctx, 401, "Sign in first: POST /auth/sign-in, or the page " + AccountsApi.SIGN_IN_PAGE);
   }
 
   private Identity identify(RoutingContext ctx) {

@@ -34,12 +34,14 @@ public record Identity(String user, List<String> groups, Role role) {
         .put("role", role.json());
   }
 
-  /** The identity {@link Identities#required()} put on the request. */
+  /** The identity the door's check ({@link Identities#admitting}) put on the request. */
   public static Identity of(RoutingContext ctx) {
     Identity identity = ctx.get(KEY);
     if (identity == null) {
       throw new IllegalStateException(
-          "No identity on " + ctx.request().path() + ": route it through Identities.required()");
+          "No identity on "
+              + ctx.request().path()
+              + ": its door's rule must ask who is calling (AccessRule.SIGNED_IN or higher)");
     }
     return identity;
   }

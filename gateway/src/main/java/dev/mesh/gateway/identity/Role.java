@@ -11,6 +11,11 @@ public enum Role {
   /** Sees every layout and may change, share or delete any (provisioned ones stay read only). */
   ADMIN;
 
+  /** Whether this role may do what {@code needed} may (admin includes editor includes viewer). */
+  public boolean atLeast(Role needed) {
+    return compareTo(needed) >= 0;
+  }
+
   public String json() {
     return name().toLowerCase(Locale.ROOT);
   }

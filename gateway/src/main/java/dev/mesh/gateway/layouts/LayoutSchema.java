@@ -5,9 +5,6 @@ import dev.mesh.common.MeshConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.SslMode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -29,35 +26,15 @@ final class LayoutSchema {
     return vertx.executeBlocking(
         () ->
             Flyway.configure(LayoutSchema.class.getClassLoader())
-                .dataSource(jdbcUrl(options), options.getUser(), options.getPassword())
+                .dataSource(
+                    Databases.jdbcUrl(options, "mesh-gateway-migrations"),
+                    options.getUser(),
+                    options.getPassword())
                 .schemas(SCHEMA)
                 .createSchemas(true)
                 .locations(MIGRATIONS)
                 .load()
                 .migrate(),
         false);
-  }
-
-  /** The JDBC form of the pool's connection settings; user and password travel apart from it. */
-  static String jdbcUrl(PgConnectOptions options) {
-    String host = options.getHost();
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    StringBuilder url =
-        new StringBuilder("jdbc:postgresql://")
-            .append(host)
-            .append(':')
-            .append(options.getPort())
-            .append('/')
-            .append(URLEncoder.encode(options.getDatabase(), StandardCharsets.UTF_8))
-            // fail within seconds when the database is down, as the pool does, instead of JDBC's
-            // minutes
-            .append("?connectTimeout=5&socketTimeout=300&ApplicationName=mesh-gateway-migrations");
-    SslMode ssl = options.getSslMode();
-    if (ssl != null && ssl != SslMode.DISABLE) {
-      url.append("&sslmode=").append(ssl.name().toLowerCase().replace('_', '-'));
-    }
-    return url.toString();
   }
 }

@@ -4,6 +4,9 @@ import dev.mesh.common.Databases;
 import dev.mesh.common.HttpErrors;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
+import dev.mesh.gateway.doors.AccessRule;
+import dev.mesh.gateway.doors.Concern;
+import dev.mesh.gateway.doors.Door;
 import dev.mesh.gateway.identity.Identities;
 import dev.mesh.gateway.identity.Identity;
 import io.vertx.core.Future;
@@ -14,11 +17,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,10 +34,11 @@ import java.util.regex.Pattern;
 /**
  * {@code /api/layouts}: the HTTP side of layouts, as described in {@code openapi/layouts.yaml} and
  * docs/layouts.md. Each route answers 503 while there is no database (none configured, or its
- * schema not migrated yet), then takes the caller's identity, reads and checks the body against the
- * contract, and hands over to the {@link LayoutStore}.
+ * schema not migrated yet), then reads and checks the body against the contract, and hands over to
+ * the {@link LayoutStore}; the caller's identity is on the request by then, put there by the check
+ * the gateway's route table makes at each door.
  */
-public final class LayoutsApi {
+public final class LayoutsApi implements Concern {
 
   private static final System.Logger LOG = System.getLogger(LayoutsApi.class.getName());
   private static final Pattern IF_MATCH = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
@@ -47,28 +49,27 @@ public final class LayoutsApi {
   private final Vertx vertx;
   private final MeshConfig settings;
   private final LayoutStore store;
-  private final Identities identities;
   private final int maxBytes;
+  private final List<Door> doors;
   private final Promise<LayoutRequests> contract = Promise.promise();
   private volatile boolean ready;
   private volatile long lastOutageLog = System.nanoTime() - OUTAGE_LOG_INTERVAL_NS;
   private volatile String notReady = "their database schema is being prepared";
 
-  private LayoutsApi(Vertx vertx, MeshConfig settings, Pool database, Identities identities) {
+  private LayoutsApi(Vertx vertx, MeshConfig settings, Pool database) {
     this.vertx = vertx;
     this.settings = settings;
     this.store = database == null ? null : new LayoutStore(database);
-    this.identities = identities;
     this.maxBytes = settings.positive(Setting.LAYOUT_MAX_BYTES);
+    this.doors = makeDoors();
   }
 
   /**
-   * The layouts API on {@code database}, or, when there is none (null), routes that explain that
-   * layouts need one. Call {@link #start()} after mounting it.
+   * The layouts API on {@code database}, or, when there is none (null), doors that explain that
+   * layouts need one. The gateway serves its doors once {@link #start()} is done.
    */
-  public static LayoutsApi on(
-      Vertx vertx, MeshConfig settings, Pool database, Identities identities) {
-    return new LayoutsApi(vertx, settings, database, identities);
+  public static LayoutsApi on(Vertx vertx, MeshConfig settings, Pool database) {
+    return new LayoutsApi(vertx, settings, database);
   }
 
   /**
@@ -76,6 +77,7 @@ public final class LayoutsApi {
    * database that cannot be reached does not stop the gateway: layouts answer 503 and the schema is
    * tried again, less and less often, until it works.
    */
+  @Override
   public Future<Void> start() {
     return LayoutRequests.load(vertx)
         .onComplete(contract)
@@ -125,65 +127,90 @@ public final class LayoutsApi {
                 .onFailure(again -> retry(requests, Math.min(delayMs * 2, LAST_RETRY_MS))));
   }
 
-  /**
-   * Routes of {@code /api/layouts}; they answer 503 until {@link #start()} has prepared the
-   * database.
-   */
-  public void mount(Router router) {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBytes);
-    router.route("/api/layouts*").failureHandler(this::failed);
-    on(router, HttpMethod.GET, "/api/layouts", "listLayouts", null, this::list);
-    on(router, HttpMethod.POST, "/api/layouts", "createLayout", body, this::create);
-    on(router, HttpMethod.POST, "/api/layouts/import", "importLayout", body, this::importLayout);
-    on(router, HttpMethod.GET, "/api/layouts/:id", "getLayout", null, this::get);
-    on(router, HttpMethod.PUT, "/api/layouts/:id", "updateLayout", body, this::update);
-    on(router, HttpMethod.DELETE, "/api/layouts/:id", "deleteLayout", null, this::delete);
-    on(router, HttpMethod.POST, "/api/layouts/:id/clone", "cloneLayout", body, this::copy);
-    on(
-        router,
-        HttpMethod.GET,
-        "/api/layouts/:id/revisions",
-        "listRevisions",
-        null,
-        this::revisions);
-    on(
-        router,
-        HttpMethod.GET,
-        "/api/layouts/:id/revisions/:n",
-        "getRevision",
-        null,
-        this::revision);
-    on(
-        router,
-        HttpMethod.POST,
-        "/api/layouts/:id/revisions/:n/restore",
-        "restoreRevision",
-        body,
-        this::restore);
-    on(router, HttpMethod.GET, "/api/layouts/:id/upstream", "getUpstream", null, this::upstream);
-    on(router, HttpMethod.POST, "/api/layouts/:id/pull", "pullUpstream", body, this::pull);
-    on(router, HttpMethod.GET, "/api/layouts/:id/shares", "getShares", null, this::sharing);
-    on(router, HttpMethod.PUT, "/api/layouts/:id/shares", "putShares", body, this::share);
-    on(router, HttpMethod.GET, "/api/layouts/:id/export", "exportLayout", null, this::export);
+  @Override
+  public String name() {
+    return "layouts";
   }
 
-  private void on(
-      Router router,
+  /**
+   * The doors of {@code /api/layouts}: each answers 503 until {@link #start()} has prepared the
+   * database, then reads (where it takes one) and checks the body, then answers. Creating and
+   * importing need the editor role; everything else any signed-in caller, whose access to the
+   * layout itself {@link Grant} decides (and cloning the editor role too, once the layout is found
+   * visible, so that a layout the caller cannot see stays a 404).
+   */
+  @Override
+  public List<Door> doors() {
+    return doors;
+  }
+
+  private List<Door> makeDoors() {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBytes);
+    AccessRule signedIn = AccessRule.SIGNED_IN;
+    AccessRule editor = AccessRule.EDITOR;
+    return List.of(
+        door(HttpMethod.GET, "/api/layouts", signedIn, "listLayouts", null, this::list),
+        door(HttpMethod.POST, "/api/layouts", editor, "createLayout", body, this::create),
+        door(
+            HttpMethod.POST,
+            "/api/layouts/import",
+            editor,
+            "importLayout",
+            body,
+            this::importLayout),
+        door(HttpMethod.GET, "/api/layouts/:id", signedIn, "getLayout", null, this::get),
+        door(HttpMethod.PUT, "/api/layouts/:id", signedIn, "updateLayout", body, this::update),
+        door(HttpMethod.DELETE, "/api/layouts/:id", signedIn, "deleteLayout", null, this::delete),
+        // a viewer may not clone either, but a layout they cannot see must stay a 404, as on every
+        // URL of it: the store checks the role once it has found the layout visible
+        door(HttpMethod.POST, "/api/layouts/:id/clone", signedIn, "cloneLayout", body, this::copy),
+        door(
+            HttpMethod.GET,
+            "/api/layouts/:id/revisions",
+            signedIn,
+            "listRevisions",
+            null,
+            this::revisions),
+        door(
+            HttpMethod.GET,
+            "/api/layouts/:id/revisions/:n",
+            signedIn,
+            "getRevision",
+            null,
+            this::revision),
+        door(
+            HttpMethod.POST,
+            "/api/layouts/:id/revisions/:n/restore",
+            signedIn,
+            "restoreRevision",
+            body,
+            this::restore),
+        door(
+            HttpMethod.GET,
+            "/api/layouts/:id/upstream",
+            signedIn,
+            "getUpstream",
+            null,
+            this::upstream),
+        door(HttpMethod.POST, "/api/layouts/:id/pull", signedIn, "pullUpstream", body, this::pull),
+        door(HttpMethod.GET, "/api/layouts/:id/shares", signedIn, "getShares", null, this::sharing),
+        door(HttpMethod.PUT, "/api/layouts/:id/shares", signedIn, "putShares", body, this::share),
+        door(
+            HttpMethod.GET,
+            "/api/layouts/:id/export",
+            signedIn,
+            "exportLayout",
+            null,
+            this::export));
+  }
+
+  private Door door(
       HttpMethod method,
       String path,
+      AccessRule access,
       String operationId,
       BodyHandler body,
       Handler<RoutingContext> handler) {
-    // Vert.x Web runs platform and security-policy handlers before the body is read, user handlers
-    // after
-    Route route =
-        router
-            .route(method, path)
-            .handler((PlatformHandler) this::available)
-            .handler(identities.required());
-    if (body != null) {
-      route.handler(body);
-    }
     String what =
         switch (operationId) {
           case "importLayout" -> "an export document";
@@ -192,7 +219,13 @@ public final class LayoutsApi {
           case "restoreRevision", "pullUpstream" -> "the version";
           default -> "the layout";
         };
-    route.handler(ctx -> checked(ctx, operationId, what)).handler(handler);
+    // Vert.x Web runs security-policy handlers (the door's check first, then this one) before the
+    // body is read, user handlers after
+    Door door = Door.on(method, path, access).through((SecurityPolicyHandler) this::available);
+    if (body != null) {
+      door = door.through(body);
+    }
+    return door.through(ctx -> checked(ctx, operationId, what), handler).onFailure(this::failed);
   }
 
   private void checked(RoutingContext ctx, String operationId, String what) {
