@@ -2,9 +2,9 @@ package dev.mesh.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesh.testing.Ports;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +57,7 @@ class AllInOneIT {
   @BeforeAll
   static void startMesh() throws Exception {
     dataDir = Files.createTempDirectory("mesh-it");
-    gatewayPort = freePort();
+    gatewayPort = Ports.free();
     env = new HashMap<>();
     env.put("MESH_DATA_DIR", dataDir.toString());
     env.put("MESH_CLUSTER_NAME", "mesh-it-" + UUID.randomUUID());
@@ -67,11 +67,11 @@ class AllInOneIT {
         "MESH_CLUSTER_PORT",
         String.valueOf(10000 + ThreadLocalRandom.current().nextInt(0, 100) * 100));
     env.put("MESH_GATEWAY_PORT", String.valueOf(gatewayPort));
-    env.put("MESH_REGISTRY_PORT", String.valueOf(freePort()));
-    env.put("MESH_TRACKER_PORT", String.valueOf(freePort()));
-    env.put("MESH_TRACKER_QUERY_PORT", String.valueOf(freePort()));
-    env.put("MESH_KAFKA_EMBEDDED_PORT", String.valueOf(freePort()));
-    env.put("MESH_WIDGET_HOST_PORT", String.valueOf(freePort()));
+    env.put("MESH_REGISTRY_PORT", String.valueOf(Ports.free()));
+    env.put("MESH_TRACKER_PORT", String.valueOf(Ports.free()));
+    env.put("MESH_TRACKER_QUERY_PORT", String.valueOf(Ports.free()));
+    env.put("MESH_KAFKA_EMBEDDED_PORT", String.valueOf(Ports.free()));
+    env.put("MESH_WIDGET_HOST_PORT", String.valueOf(Ports.free()));
     env.put("MESH_REGISTRY_TOKEN", "it-token");
     env.put("MESH_WIDGETS_DIR", dataDir.resolve("widgets").toString());
     meshLog = dataDir.resolve("mesh.log");
@@ -234,7 +234,7 @@ class AllInOneIT {
     // its port comes from a configuration file; the cluster name in the file loses to the
     // environment
     Map<String, String> second = new HashMap<>(env);
-    int secondPort = freePort();
+    int secondPort = Ports.free();
     second.remove("MESH_REGISTRY_PORT");
     Path file = dataDir.resolve("second.json");
     Files.writeString(
@@ -392,9 +392,5 @@ class AllInOneIT {
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
+
 }
