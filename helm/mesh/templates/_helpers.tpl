@@ -219,31 +219,82 @@ bundled one is on, or neither. Rendered (empty) by every template that needs the
 {{- end }}
 {{- end }}
 
-{{/*
-The identity settings the gateway gets. MESH_IDENTITY_TRUST defaults to `never` (the code's own
-default, `loopback`, is the all-in-one's) and MESH_IDENTITY_LOCAL_USER to empty, so a request
-nobody vouches for gets 401 instead of the editor role. `always` and `loopback` are refused unless
-identity.allowInsecure is true. Call with the merged env map of a component and the root:
-(dict "root" $ "env" $env).
-*/}}
-{{- define "mesh.checkIdentity" -}}
-{{- /* as the gateway reads it: trimmed, in any case */}}
-{{- $trust := default "never" (get .env "MESH_IDENTITY_TRUST") | toString | trim | lower }}
-{{- if and (has $trust (list "always" "loopback")) (not .root.Values.identity.allowInsecure) }}
-{{- if eq $trust "always" }}
-{{- fail "MESH_IDENTITY_TRUST=always is refused: the gateway would believe the identity headers (X-Forwarded-User and X-Forwarded-Groups unless renamed) from anybody who reaches it, so anybody could claim to be anybody, admins included. It is safe only when every request comes through an authenticating proxy that sets and strips those headers and nothing else can reach the gateway (a NetworkPolicy). If that is your set-up, say so with identity.allowInsecure=true" }}
-{{- else }}
-{{- fail "MESH_IDENTITY_TRUST=loopback is refused: it is the all-in-one's laptop mode. In a pod no browser is on loopback, so the identity headers are ignored and every visitor becomes MESH_IDENTITY_LOCAL_USER: with a local user set, everyone is that user. Leave MESH_IDENTITY_TRUST unset (never), or set identity.allowInsecure=true if you mean it" }}
+{{/* The first admin's password Secret and key (identity mode accounts): yours, or the chart's. */}}
+{{- define "mesh.adminSecret" -}}
+{{- default (printf "%s-admin" (include "mesh.fullname" .)) .Values.identity.admin.existingSecret }}
 {{- end }}
+{{- define "mesh.adminPasswordKey" -}}
+{{- if .Values.identity.admin.existingSecret }}{{ .Values.identity.admin.passwordKey }}{{ else }}password{{ end }}
+{{- end }}
+
+{{/* MESH_SESSION_COOKIE_SECURE: the value given, else true exactly when the ingress has TLS. */}}
+{{- define "mesh.sessionCookieSecure" -}}
+{{- $secure := .Values.identity.sessionCookieSecure }}
+{{- if kindIs "invalid" $secure }}
+{{- if and .Values.ingress.enabled .Values.ingress.tlsSecretName }}true{{ else }}false{{ end }}
+{{- else }}
+{{- $secure }}
 {{- end }}
 {{- end }}
 
+{{/*
+Refuses identity set-ups that would let whoever reaches the gateway be whoever they like, unless
+identity.allowInsecure is true: identity.mode=local (no sign-in), and MESH_IDENTITY_TRUST
+`always` or `loopback`. In mode accounts, refuses the settings only mode local reads (they would do
+nothing). Call with the merged env map of a component and the root: (dict "root" $ "env" $env).
+*/}}
+{{- define "mesh.checkIdentity" -}}
+{{- $identity := .root.Values.identity }}
+{{- if and (eq $identity.mode "local") (not $identity.allowInsecure) }}
+{{- fail "identity.mode=local is refused: mode local has no sign-in. The gateway takes every request for MESH_IDENTITY_LOCAL_USER (empty in the chart, so everybody gets 401 and nobody can use Mesh; set a user and every visitor is that user, an editor), unless it believes the identity headers (MESH_IDENTITY_TRUST=always), which is safe only behind an authenticating proxy that sets and strips them. Keep identity.mode=accounts (the default: people sign in on the gateway's page, the first admin's password is in a Secret), or, behind such a proxy or for a one-person trial, set identity.allowInsecure=true" }}
+{{- end }}
+{{- /* as the gateway reads it: trimmed, in any case */}}
+{{- $trust := default "never" (get .env "MESH_IDENTITY_TRUST") | toString | trim | lower }}
+{{- if and (has $trust (list "always" "loopback")) (not $identity.allowInsecure) }}
+{{- if eq $trust "always" }}
+{{- fail "MESH_IDENTITY_TRUST=always is refused: the gateway would believe the identity headers (X-Forwarded-User and X-Forwarded-Groups unless renamed) from anybody who reaches it, so anybody could claim to be anybody, admins included. It is safe only when every request comes through an authenticating proxy that sets and strips those headers and nothing else can reach the gateway (a NetworkPolicy). If that is your set-up, say so with identity.mode=local and identity.allowInsecure=true" }}
+{{- else }}
+{{- fail "MESH_IDENTITY_TRUST=loopback is refused: it is the all-in-one's laptop mode. In a pod no browser is on loopback, so the identity headers are ignored and every visitor becomes MESH_IDENTITY_LOCAL_USER: with a local user set, everyone is that user. Leave MESH_IDENTITY_TRUST unset (never), or set identity.mode=local and identity.allowInsecure=true if you mean it" }}
+{{- end }}
+{{- end }}
+{{- $localUser := default "" (get .env "MESH_IDENTITY_LOCAL_USER") | toString | trim }}
+{{- if and (eq $identity.mode "accounts") (or (ne $trust "never") $localUser) }}
+{{- fail (printf "MESH_IDENTITY_TRUST=%s and MESH_IDENTITY_LOCAL_USER=%q (env or <service>.env) are read only in identity.mode=local: in mode accounts (the chart's default) the gateway ignores the identity headers and has no local user, so they would do nothing. Remove them, or, for Mesh behind an authenticating proxy, set identity.mode=local and identity.allowInsecure=true" $trust $localUser) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The identity settings the gateway gets. MESH_IDENTITY_MODE is identity.mode. MESH_IDENTITY_TRUST
+defaults to `never` (the code's own default, `loopback`, is the all-in-one's) and
+MESH_IDENTITY_LOCAL_USER to empty, in both modes, so that a request nobody vouches for never gets
+the editor role. Mode accounts adds the first admin (the password from a Secret), the session
+cookie's Secure flag, and MESH_ROLE_EDITORS empty unless env sets it, so that the role an admin
+gives a person counts. Call with (dict "root" $ "env" $env).
+*/}}
 {{- define "mesh.identityEnv" -}}
 {{- include "mesh.checkIdentity" . }}
+{{- $identity := .root.Values.identity }}
+- name: MESH_IDENTITY_MODE
+  value: {{ $identity.mode | quote }}
 - name: MESH_IDENTITY_TRUST
   value: {{ default "never" (get .env "MESH_IDENTITY_TRUST") | toString | quote }}
 - name: MESH_IDENTITY_LOCAL_USER
   value: {{ default "" (get .env "MESH_IDENTITY_LOCAL_USER") | toString | quote }}
+{{- if eq $identity.mode "accounts" }}
+{{- /* the code's default `*` (everybody an editor, the all-in-one's) would outrank every role an
+admin gives: here a person is what the admin says, unless env names editors */}}
+- name: MESH_ROLE_EDITORS
+  value: {{ default "" (get .env "MESH_ROLE_EDITORS") | toString | quote }}
+- name: MESH_ACCOUNTS_ADMIN_USER
+  value: {{ $identity.admin.user | quote }}
+- name: MESH_ACCOUNTS_ADMIN_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "mesh.adminSecret" .root }}
+      key: {{ include "mesh.adminPasswordKey" .root }}
+- name: MESH_SESSION_COOKIE_SECURE
+  value: {{ include "mesh.sessionCookieSecure" .root | quote }}
+{{- end }}
 {{- end }}
 
 {{/*

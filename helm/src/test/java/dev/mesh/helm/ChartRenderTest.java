@@ -248,7 +248,8 @@ class ChartRenderTest {
         "pinot.yaml",
         "layouts.yaml",
         "sidecar.yaml",
-        "network-policy.yaml"
+        "network-policy.yaml",
+        "proxy.yaml"
       })
   void everyEnvironmentVariableIsASettingTheCodeReads(String scenario) {
     List<String> files =
@@ -273,7 +274,10 @@ class ChartRenderTest {
     assertThat(accepted).isNotEmpty().allMatch(SETTING_KEYS::contains);
     // the identity settings are the user's to give, but the chart renders safe defaults for them
     Set<String> identityDefaults =
-        Set.of(Setting.IDENTITY_TRUST.key(), Setting.IDENTITY_LOCAL_USER.key());
+        Set.of(
+            Setting.IDENTITY_TRUST.key(),
+            Setting.IDENTITY_LOCAL_USER.key(),
+            Setting.ROLE_EDITORS.key());
     Set<String> chartSets =
         external
             .containers()
@@ -286,6 +290,9 @@ class ChartRenderTest {
     Map<String, Object> set = new HashMap<>();
     set.put("env.MESH_ROLE_EDITORS", "everyone");
     set.put("gateway.env.MESH_ROLE_EDITORS", "editors");
+    // a local user means something in mode local only
+    set.put("identity.mode", "local");
+    set.put("identity.allowInsecure", true);
     set.put("env.MESH_IDENTITY_LOCAL_USER", "kiosk");
     Rendered overridden = Chart.render(List.of("external.yaml"), set);
     assertThat(value(only(overridden.service("gateway")), "MESH_ROLE_EDITORS"))
@@ -343,6 +350,9 @@ class ChartRenderTest {
     assertThat(secretRef(only(rendered.service("registry")), Setting.REGISTRY_TOKEN))
         .returns("mesh-registry", SecretKeySelector::getName)
         .returns("registry-token", SecretKeySelector::getKey);
+    assertThat(secretRef(only(rendered.service("gateway")), Setting.ACCOUNTS_ADMIN_PASSWORD))
+        .returns("mesh-admin", SecretKeySelector::getName)
+        .returns("first-password", SecretKeySelector::getKey);
   }
 
   @Test
@@ -371,6 +381,11 @@ class ChartRenderTest {
         .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
         .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
     assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("dashboards-tls");
+    // behind TLS the session cookie is sent over HTTPS only
+    assertThat(value(only(rendered.service("gateway")), Setting.SESSION_COOKIE_SECURE.key()))
+        .isEqualTo("true");
+    assertThat(value(only(external.service("gateway")), Setting.SESSION_COOKIE_SECURE.key()))
+        .isEqualTo("false");
     // the ingress is one more proxy in front of the tracker
     assertThat(value(only(rendered.service("tracker")), Setting.TRACKER_PROXY_HOPS.key()))
         .isEqualTo("2");
@@ -598,7 +613,9 @@ class ChartRenderTest {
             "port-forward svc/"
                 + external.named(Service.class, "mesh-gateway").getMetadata().getName())
         .contains("helm test " + Chart.RELEASE)
-        .contains("from your Secret mesh-registry, key registry-token");
+        .contains("from your Secret mesh-registry, key registry-token")
+        .contains("the one in your Secret mesh-admin, key first-password")
+        .contains("get secret mesh-admin -o jsonpath='{.data.first-password}' | base64 -d");
 
     String withoutToken =
         new com.marcnuri.helm.Helm(Chart.DIR)
@@ -619,7 +636,8 @@ class ChartRenderTest {
             "kubectl -n "
                 + Chart.NAMESPACE
                 + " get secret mesh-registry-token -o jsonpath='{.data.token}' | base64 -d")
-        .contains("http://dashboards.example.com/");
+        .contains("http://dashboards.example.com/ sends you to the sign-in page")
+        .contains("get secret mesh-admin -o jsonpath='{.data.password}' | base64 -d");
   }
 
   @Test

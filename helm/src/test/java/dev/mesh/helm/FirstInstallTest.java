@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * `helm install mesh ./helm/mesh` with no values: the bundled PostgreSQL and Kafka, the generated
- * credentials Helm's lookup keeps across upgrades, the safe identity defaults, and the switch to
- * external data stores. Upgrades are rendered against {@link KubeApiStandIn}, which plays the
- * Secrets an earlier install left.
+ * credentials Helm's lookup keeps across upgrades, identity mode accounts with the first admin's
+ * password in a Secret, and the switch to external data stores. Upgrades are rendered against
+ * {@link KubeApiStandIn}, which plays the Secrets an earlier install left.
  */
 class FirstInstallTest {
 
@@ -140,26 +140,42 @@ class FirstInstallTest {
     Rendered first = Chart.render();
     String password = secret(first, "mesh-postgresql", "password");
     String token = secret(first, "mesh-registry-token", "token");
+    String admin = secret(first, "mesh-admin", "password");
     assertThat(password).hasSize(32).matches("[A-Za-z0-9]+");
     assertThat(token).hasSize(40).matches("[A-Za-z0-9]+");
+    assertThat(admin).as("within the gateway's 10 to 200 characters").hasSize(24);
+    assertThat(admin).matches("[A-Za-z0-9]+");
     assertThat(KUBE.asked())
-        .contains(Chart.NAMESPACE + "/mesh-postgresql", Chart.NAMESPACE + "/mesh-registry-token");
-    assertThat(secret(Chart.render(), "mesh-postgresql", "password"))
+        .contains(
+            Chart.NAMESPACE + "/mesh-postgresql",
+            Chart.NAMESPACE + "/mesh-registry-token",
+            Chart.NAMESPACE + "/mesh-admin");
+    Rendered another = Chart.render();
+    assertThat(secret(another, "mesh-postgresql", "password"))
         .as("another first install draws another password")
         .isNotEqualTo(password);
+    assertThat(secret(another, "mesh-admin", "password")).isNotEqualTo(admin);
 
     // the upgrade: Helm's lookup finds the Secrets the install made
     KUBE.putSecret(Chart.NAMESPACE, "mesh-postgresql", Map.of("password", password));
     KUBE.putSecret(Chart.NAMESPACE, "mesh-registry-token", Map.of("token", token));
+    KUBE.putSecret(Chart.NAMESPACE, "mesh-admin", Map.of("password", admin));
     Rendered upgrade = Chart.render();
     assertThat(secret(upgrade, "mesh-postgresql", "password")).isEqualTo(password);
     assertThat(secret(upgrade, "mesh-registry-token", "token")).isEqualTo(token);
+    assertThat(secret(upgrade, "mesh-admin", "password"))
+        .as("the first admin's password the notes showed still opens the account")
+        .isEqualTo(admin);
     // and the pods are not rolled for nothing: their checksum of the Secrets stays the same
     assertThat(checksum(Chart.render())).isEqualTo(checksum(upgrade));
 
-    // the password is written into the data volume once: the Secret outlives an uninstall too
-    assertThat(upgrade.named(Secret.class, "mesh-postgresql").getMetadata().getAnnotations())
-        .containsEntry("helm.sh/resource-policy", "keep");
+    // both are written once (into the data volume, into the people's table), and both outlive an
+    // uninstall: so must their Secrets
+    for (String name : List.of("mesh-postgresql", "mesh-admin")) {
+      assertThat(upgrade.named(Secret.class, name).getMetadata().getAnnotations())
+          .as(name)
+          .containsEntry("helm.sh/resource-policy", "keep");
+    }
   }
 
   @Test
@@ -173,8 +189,13 @@ class FirstInstallTest {
             Map.of(
                 "registry.existingSecret", "team-registry",
                 "postgresql.existingSecret", "team-postgres",
-                "postgresql.passwordKey", "pg"));
+                "postgresql.passwordKey", "pg",
+                "identity.admin.existingSecret", "team-admin",
+                "identity.admin.passwordKey", "first-admin"));
     assertThat(existing.all(Secret.class)).isEmpty();
+    assertThat(secretRef(only(existing.service("gateway")), Setting.ACCOUNTS_ADMIN_PASSWORD))
+        .returns("team-admin", SecretKeySelector::getName)
+        .returns("first-admin", SecretKeySelector::getKey);
     assertThat(secretRef(only(existing.service("registry")), Setting.REGISTRY_TOKEN))
         .returns("team-registry", SecretKeySelector::getName);
     SecretKeySelector password =
@@ -237,18 +258,104 @@ class FirstInstallTest {
   }
 
   @Test
-  void nobodyIsAnEditorUnlessIdentityIsSetUp() {
-    Container gateway = only(Chart.render().service("gateway"));
+  void peopleSignInAsAccountsAndTheFirstAdminsPasswordIsInASecret() {
+    Rendered rendered = Chart.render();
+    Container gateway = only(rendered.service("gateway"));
+    assertThat(value(gateway, Setting.IDENTITY_MODE.key())).isEqualTo("accounts");
+    assertThat(value(gateway, Setting.ACCOUNTS_ADMIN_USER.key())).isEqualTo("admin");
+    SecretKeySelector password = secretRef(gateway, Setting.ACCOUNTS_ADMIN_PASSWORD);
+    assertThat(password)
+        .returns("mesh-admin", SecretKeySelector::getName)
+        .returns("password", SecretKeySelector::getKey);
+    assertThat(secret(rendered, "mesh-admin", "password")).hasSizeBetween(10, 200);
+    assertThat(value(gateway, Setting.SESSION_COOKIE_SECURE.key()))
+        .as("no ingress, no TLS: the cookie must travel over a plain port-forward")
+        .isEqualTo("false");
+    // the database the accounts live in
+    assertThat(value(gateway, Setting.DATABASE_URL.key())).startsWith("postgresql://");
+    // the headers are ignored in this mode; the chart still renders the safe end of them
     assertThat(value(gateway, Setting.IDENTITY_TRUST.key())).isEqualTo("never");
-    assertThat(value(gateway, Setting.IDENTITY_LOCAL_USER.key()))
-        .as("no local user: a request nobody vouches for gets 401")
-        .isEmpty();
+    assertThat(value(gateway, Setting.IDENTITY_LOCAL_USER.key())).isEmpty();
+    // a person's role is the one the admin gives: nobody is an editor by the code's default `*`
+    assertThat(value(gateway, Setting.ROLE_EDITORS.key())).isEmpty();
+    Container everybody =
+        only(Chart.render(List.of(), Map.of("env.MESH_ROLE_EDITORS", "*")).service("gateway"));
+    assertThat(value(everybody, Setting.ROLE_EDITORS.key())).as("unless env says").isEqualTo("*");
+    // only the gateway tells who is calling
+    for (String component : List.of("registry", "tracker", "widget-host")) {
+      assertThat(env(only(rendered.service(component))))
+          .as(component)
+          .doesNotContainKeys(
+              Setting.IDENTITY_MODE.key(),
+              Setting.ACCOUNTS_ADMIN_USER.key(),
+              Setting.ACCOUNTS_ADMIN_PASSWORD.key());
+    }
 
-    Container kiosk =
-        only(
-            Chart.render(List.of(), Map.of("gateway.env.MESH_IDENTITY_LOCAL_USER", "kiosk"))
-                .service("gateway"));
-    assertThat(value(kiosk, Setting.IDENTITY_LOCAL_USER.key())).isEqualTo("kiosk");
+    Container root =
+        only(Chart.render(List.of(), Map.of("identity.admin.user", "root")).service("gateway"));
+    assertThat(value(root, Setting.ACCOUNTS_ADMIN_USER.key())).isEqualTo("root");
+    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("identity.admin.user", " root")))
+        .hasMessageContaining("/identity/admin/user");
+  }
+
+  @Test
+  void theSessionCookieIsSecureBehindTheIngresssTls() {
+    Map<String, Object> tls =
+        Map.of(
+            "ingress.enabled", true,
+            "ingress.host", "dashboards.example.com",
+            "ingress.tlsSecretName", "dashboards-tls");
+    assertThat(cookieSecure(tls)).isEqualTo("true");
+    assertThat(cookieSecure(Map.of("ingress.enabled", true))).as("plain HTTP").isEqualTo("false");
+    Map<String, Object> mine = new java.util.HashMap<>(tls);
+    mine.put("identity.sessionCookieSecure", false);
+    assertThat(cookieSecure(mine)).as("the value given wins").isEqualTo("false");
+    assertThat(cookieSecure(Map.of("identity.sessionCookieSecure", true)))
+        .as("TLS ended by a load balancer")
+        .isEqualTo("true");
+  }
+
+  private static String cookieSecure(Map<String, Object> set) {
+    return value(
+        only(Chart.render(List.of(), set).service("gateway")), Setting.SESSION_COOKIE_SECURE.key());
+  }
+
+  @Test
+  void modeLocalIsRefusedUnlessAllowedExplicitly() {
+    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("identity.mode", "local")))
+        .hasMessageContaining("identity.mode=local is refused")
+        .hasMessageContaining("no sign-in")
+        .hasMessageContaining("identity.allowInsecure=true");
+    assertThatThrownBy(() -> Chart.template(List.of(), Map.of("identity.mode", "oidc")))
+        .as("not a mode of the code yet")
+        .hasMessageContaining("/identity/mode");
+
+    // allowed: a one-person trial, everybody the user kiosk
+    Rendered kiosk =
+        Chart.render(
+            List.of(),
+            Map.of(
+                "identity.mode", "local",
+                "identity.allowInsecure", true,
+                "gateway.env.MESH_IDENTITY_LOCAL_USER", "kiosk"));
+    Container gateway = only(kiosk.service("gateway"));
+    assertThat(value(gateway, Setting.IDENTITY_MODE.key())).isEqualTo("local");
+    assertThat(value(gateway, Setting.IDENTITY_TRUST.key())).isEqualTo("never");
+    assertThat(value(gateway, Setting.IDENTITY_LOCAL_USER.key())).isEqualTo("kiosk");
+    assertThat(env(gateway))
+        .doesNotContainKeys(
+            Setting.ACCOUNTS_ADMIN_USER.key(),
+            Setting.ACCOUNTS_ADMIN_PASSWORD.key(),
+            Setting.SESSION_COOKIE_SECURE.key(),
+            Setting.ROLE_EDITORS.key());
+    assertThat(kiosk.find(Secret.class, "mesh-admin")).as("no accounts, no admin").isEmpty();
+
+    // the settings only mode local reads do nothing in mode accounts: refused, naming them
+    assertThatThrownBy(
+            () ->
+                Chart.template(List.of(), Map.of("gateway.env.MESH_IDENTITY_LOCAL_USER", "kiosk")))
+        .hasMessageContaining("MESH_IDENTITY_LOCAL_USER=\"kiosk\"")
+        .hasMessageContaining("read only in identity.mode=local");
   }
 
   @Test
@@ -270,12 +377,32 @@ class FirstInstallTest {
             () -> Chart.template(List.of(), Map.of("registry.env.MESH_IDENTITY_TRUST", "always")))
         .hasMessageContaining("MESH_IDENTITY_TRUST=always is refused");
 
+    // allowed, and then only in mode local (in mode accounts the headers are ignored)
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    List.of(),
+                    Map.of(
+                        "identity.allowInsecure",
+                        true,
+                        "gateway.env.MESH_IDENTITY_TRUST",
+                        "always")))
+        .hasMessageContaining("MESH_IDENTITY_TRUST=always")
+        .hasMessageContaining("read only in identity.mode=local");
     Rendered allowed =
         Chart.render(
             List.of(),
-            Map.of("identity.allowInsecure", true, "gateway.env.MESH_IDENTITY_TRUST", "always"));
+            Map.of(
+                "identity.mode",
+                "local",
+                "identity.allowInsecure",
+                true,
+                "gateway.env.MESH_IDENTITY_TRUST",
+                "always"));
     assertThat(value(only(allowed.service("gateway")), Setting.IDENTITY_TRUST.key()))
         .isEqualTo("always");
+    assertThat(value(only(allowed.service("gateway")), Setting.IDENTITY_MODE.key()))
+        .isEqualTo("local");
   }
 
   @Test
@@ -294,9 +421,14 @@ class FirstInstallTest {
         .contains("PostgreSQL: the bundled single node mesh-postgresql")
         .contains("Kafka: the bundled single node mesh-kafka")
         .contains("port-forward svc/mesh-gateway 8080:8080")
-        .contains("MESH_IDENTITY_TRUST=never")
-        .contains("layouts")
-        .contains("answer 401")
+        .contains("http://localhost:8080/ sends you to the sign-in page")
+        .contains("user:     admin")
+        .contains(
+            "kubectl -n "
+                + Chart.NAMESPACE
+                + " get secret mesh-admin -o jsonpath='{.data.password}' | base64 -d")
+        .contains("kept across upgrades")
+        .contains("/api/admin/people")
         .contains("get secret mesh-registry-token -o jsonpath='{.data.token}' | base64 -d");
   }
 

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
  * {@link Setting} key, and every setting the role requires on Kubernetes must be rendered.
  * "Required" are the settings whose code default cannot work in a pod: no database or broker (the
  * all-in-one's embedded ones are not started by the services' own mains), loopback as the address
- * other members use, TCP join on loopback, an identity default meant for a laptop, a registry
- * without a token.
+ * other members use, TCP join on loopback, an identity default meant for a laptop (mode local,
+ * trust from loopback, a local user), a registry without a token; and in identity mode accounts the
+ * first admin's password and the editors (by default everybody, which would outrank the roles an
+ * admin gives).
  */
 final class MeshSettings {
 
@@ -44,7 +46,11 @@ final class MeshSettings {
           concat(
               MEMBER,
               DATABASE,
-              List.of(Setting.GATEWAY_PORT, Setting.IDENTITY_TRUST, Setting.IDENTITY_LOCAL_USER)),
+              List.of(
+                  Setting.GATEWAY_PORT,
+                  Setting.IDENTITY_MODE,
+                  Setting.IDENTITY_TRUST,
+                  Setting.IDENTITY_LOCAL_USER)),
           "registry",
           concat(MEMBER, List.of(Setting.REGISTRY_PORT, Setting.REGISTRY_TOKEN)),
           "tracker",
@@ -121,6 +127,33 @@ final class MeshSettings {
                 + required.defaultValue()
                 + "\")");
       }
+    }
+    // identity mode accounts cannot start without the first admin's password
+    boolean accounts =
+        container.getEnv().stream()
+            .anyMatch(
+                e ->
+                    e.getName().equals(Setting.IDENTITY_MODE.key())
+                        && "accounts".equals(e.getValue()));
+    if (accounts && !names.contains(Setting.ACCOUNTS_ADMIN_PASSWORD.key())) {
+      problems.add(
+          where
+              + " sets "
+              + Setting.IDENTITY_MODE.key()
+              + "=accounts but not "
+              + Setting.ACCOUNTS_ADMIN_PASSWORD.key()
+              + ", without which the gateway does not start");
+    }
+    if (accounts && !names.contains(Setting.ROLE_EDITORS.key())) {
+      problems.add(
+          where
+              + " sets "
+              + Setting.IDENTITY_MODE.key()
+              + "=accounts but not "
+              + Setting.ROLE_EDITORS.key()
+              + ", whose default \""
+              + Setting.ROLE_EDITORS.defaultValue()
+              + "\" makes everybody an editor, whatever role an admin gives");
     }
     if (container.getEnvFrom() != null && !container.getEnvFrom().isEmpty()) {
       problems.add(where + " takes variables from envFrom, which this check cannot name");

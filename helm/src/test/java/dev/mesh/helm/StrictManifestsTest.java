@@ -54,7 +54,8 @@ class StrictManifestsTest {
                 "ingress-hpa.yaml",
                 "layouts.yaml",
                 "network-policy.yaml"),
-            List.of("sidecar.yaml", "pinot.yaml"));
+            List.of("sidecar.yaml", "pinot.yaml"),
+            List.of("external.yaml", "proxy.yaml"));
     for (String version : Chart.SUPPORTED_KUBE_VERSIONS) {
       for (List<String> files : variants) {
         arguments.add(Arguments.of(version, files));
