@@ -9,6 +9,7 @@ import { LayoutActions } from './layout-actions.js';
 import { LayoutMenu } from './layout-menu.js';
 import { OpenLayout, contentConfig } from './open-layout.js';
 import { go, pageUrl, requested } from './page-url.js';
+import { signedIn } from './signed-in.js';
 
 /** Starts asking the server for what the address wants (before the registry has answered). */
 export function fetchRequested(api) {
@@ -128,11 +129,7 @@ export function renderChrome(page, actions) {
   if (page.open) page.open.onChange(render);
   if (page.state !== 'error') render();
 
-  const user = document.getElementById('user');
-  user.textContent = page.me ? `${page.me.user} · ${page.me.role}` : 'not signed in';
-  user.title = page.me
-    ? `Signed in as ${page.me.user}${page.me.groups && page.me.groups.length ? ` (${page.me.groups.join(', ')})` : ''}`
-    : page.meError || '';
+  renderSignedIn(page.me, page.meError);
 
   const menuRoot = document.getElementById('layout-menu');
   if (page.state === 'view') {
@@ -153,6 +150,26 @@ export function renderChrome(page, actions) {
     });
   }
   banner(page, actions);
+}
+
+/**
+ * The person in the header, and in identity mode accounts a Sign out button: a form posting to the
+ * gateway, which ends the session and sends the browser on to the sign-in page (no fetch, no script
+ * needed for the sign-out itself).
+ */
+function renderSignedIn(me, meError) {
+  const badge = document.getElementById('user');
+  const who = signedIn(me, meError);
+  badge.textContent = who.text;
+  badge.title = who.title;
+  if (!who.signOut) return;
+  badge.after(
+    h(
+      'form',
+      { id: 'sign-out', class: 'sign-out', method: 'post', action: who.signOut },
+      h('button', { type: 'submit', class: 'button ghost small', title: `Sign out ${me.user}` }, 'Sign out'),
+    ),
+  );
 }
 
 function banner(page, actions) {

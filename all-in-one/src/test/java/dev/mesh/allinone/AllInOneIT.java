@@ -391,6 +391,4 @@ class AllInOneIT {
   private static HttpResponse<String> send(HttpRequest request) throws Exception {
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
-
-
 }

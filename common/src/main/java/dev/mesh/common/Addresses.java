@@ -15,6 +15,15 @@ public final class Addresses {
   public static final String REGISTRY_CHANGES = "mesh.registry.changes";
 
   /**
+   * The gateway's check of a team's registration token (docs/registry.md, "Team tokens"): request
+   * {@code {"hash": "<SHA-256 of the token, lower-case hex>"}}, reply {@code {"team": "sales"}}, or
+   * a failure with code 404 when no token that is not revoked has that hash (400 for a malformed
+   * request, 503 when the gateway's database cannot answer). Only the hash crosses the bus, never
+   * the token. For cluster members (the registry); the bridge never exposes it.
+   */
+  public static final String TEAM_TOKENS = "mesh.identity.team-tokens";
+
+  /**
    * The tracker's live feed: per site, within a second of their arrival, the hits that just arrived
    * ({@code {"site", "at", "views", "events", "pages": {path: views}, "visitorsNow"}}, contract
    * {@code contracts/tracker-live.schema.json} in the tracker). Published to every subscriber; the

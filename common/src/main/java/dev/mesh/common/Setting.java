@@ -129,6 +129,10 @@ public enum Setting {
       "MESH_REGISTRY_TOKEN",
       "",
       "Bearer token required for REST registrations; empty means no token is asked. Cluster members are trusted. A sidecar sends it."),
+  REGISTRY_REQUIRE_TOKEN(
+      "MESH_REGISTRY_REQUIRE_TOKEN",
+      "false",
+      "`true`: every REST registration needs a bearer token even when `MESH_REGISTRY_TOKEN` is empty, so a deployment can take teams' tokens only (created by an admin in the gateway, each registering only its team's widgets; docs/registry.md)."),
   REGISTRY_TTL_SECONDS(
       "MESH_REGISTRY_TTL_SECONDS", "30", "How long a REST registration lives without a heartbeat."),
   REGISTRY_SWEEP_MILLIS(

@@ -9,6 +9,7 @@ import dev.mesh.gateway.bridge.SessionBridge;
 import dev.mesh.gateway.doors.Concern;
 import dev.mesh.gateway.doors.Doors;
 import dev.mesh.gateway.identity.Identities;
+import dev.mesh.gateway.identity.tokens.TeamTokensApi;
 import dev.mesh.gateway.layouts.LayoutsApi;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -23,12 +24,12 @@ import java.util.Set;
  * /api/me}) and keeps their layouts ({@code /api/layouts}, in PostgreSQL), carries the event-bus
  * bridge, and serves the page.
  *
- * <p>One verticle, its concerns apart: each concern ({@link Operations}, {@link Identities}, {@link
- * Services}, {@link LayoutsApi}, {@link SessionBridge}, {@link Pages}) is a class that contributes
- * its doors to one route table ({@link Doors}), which this verticle mounts on its one router behind
- * the check of each door's rule. Not a verticle per concern: verticles listening on one port are
- * handed whole connections in turn, not routes, so each of them would need every route anyway; the
- * gateway scales by running more of the whole.
+ * <p>One verticle, its concerns apart: each concern ({@link Operations}, {@link Identities}, with a
+ * database {@link TeamTokensApi}, {@link Services}, {@link LayoutsApi}, {@link SessionBridge},
+ * {@link Pages}) is a class that contributes its doors to one route table ({@link Doors}), which
+ * this verticle mounts on its one router behind the check of each door's rule. Not a verticle per
+ * concern: verticles listening on one port are handed whole connections in turn, not routes, so
+ * each of them would need every route anyway; the gateway scales by running more of the whole.
  */
 public final class GatewayVerticle extends MeshVerticle {
 
@@ -52,6 +53,10 @@ public final class GatewayVerticle extends MeshVerticle {
     concerns.add(new Operations());
     // who is calling comes before every door that asks
     concerns.addAll(identities.concerns());
+    if (database != null) {
+      // teams' registration tokens, which the registry asks about on the bus, in every mode
+      concerns.add(TeamTokensApi.on(vertx, settings, database));
+    }
     concerns.addAll(
         List.of(
             new Services(vertx, discovery, settings),

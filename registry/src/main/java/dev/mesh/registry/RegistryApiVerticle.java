@@ -20,7 +20,11 @@ public final class RegistryApiVerticle extends MeshVerticle {
   protected Future<?> startService() {
     WidgetStore store = new WidgetStore(vertx, discovery);
     Duration ttl = settings.seconds(Setting.REGISTRY_TTL_SECONDS);
-    BearerToken token = new BearerToken(settings.string(Setting.REGISTRY_TOKEN));
+    BearerToken token =
+        new BearerToken(
+            vertx,
+            settings.string(Setting.REGISTRY_TOKEN),
+            settings.flag(Setting.REGISTRY_REQUIRE_TOKEN));
     int maxBody = settings.positive(Setting.REGISTRY_MAX_BODY_BYTES);
 
     Router router = router(maxBody, Health.of(vertx));

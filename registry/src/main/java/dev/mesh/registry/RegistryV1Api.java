@@ -72,8 +72,12 @@ final class RegistryV1Api {
       return;
     }
     JsonObject manifest = translated.manifest();
+    String team = BearerToken.team(ctx);
+    if (!WidgetApi.mayRegister(ctx, team, manifest)) {
+      return;
+    }
     store
-        .register(manifest, Source.V1, null, ttl)
+        .register(manifest, Source.V1, null, ttl, team)
         .onComplete(
             Replies.of(ctx, registered -> Replies.json(ctx, 200, Manifests.toV1(manifest))));
   }

@@ -39,8 +39,25 @@ final class WidgetApi {
     router.get("/api/widgets").handler(this::list);
     router.get("/api/widgets/:id").handler(this::get);
     router.put("/api/widgets/:id").handler(token).handler(body).handler(this::register);
-    router.delete("/api/widgets/:id").handler(token).handler(this::delete);
-    router.post("/api/widgets/:id/heartbeat").handler(token).handler(this::heartbeat);
+    router
+        .delete("/api/widgets/:id")
+        .handler(token)
+        .handler(WidgetApi::resume)
+        .handler(this::delete);
+    router
+        .post("/api/widgets/:id/heartbeat")
+        .handler(token)
+        .handler(WidgetApi::resume)
+        .handler(this::heartbeat);
+  }
+
+  /**
+   * For routes that read no body: the token's check may have paused the request while it asked the
+   * gateway; whatever body there is flows again (and is dropped).
+   */
+  private static void resume(RoutingContext ctx) {
+    ctx.request().resume();
+    ctx.next();
   }
 
   private void list(RoutingContext ctx) {
@@ -102,8 +119,12 @@ final class WidgetApi {
       HttpErrors.send(ctx, 400, "Invalid manifest: " + Contract.describe(problems), problems);
       return;
     }
+    String team = BearerToken.team(ctx);
+    if (!mayRegister(ctx, team, manifest)) {
+      return;
+    }
     store
-        .register(manifest, Source.REST, null, ttl)
+        .register(manifest, Source.REST, null, ttl, team)
         .onComplete(
             Replies.of(
                 ctx,
@@ -121,7 +142,7 @@ final class WidgetApi {
       return;
     }
     store
-        .heartbeat(id)
+        .heartbeat(id, BearerToken.team(ctx))
         .onComplete(
             Replies.of(
                 ctx,
@@ -146,7 +167,7 @@ final class WidgetApi {
       return;
     }
     store
-        .remove(id)
+        .remove(id, BearerToken.team(ctx))
         .onComplete(
             Replies.of(
                 ctx,
@@ -157,6 +178,21 @@ final class WidgetApi {
                     HttpErrors.send(ctx, 404, "No widget '" + id + "' is registered");
                   }
                 }));
+  }
+
+  /**
+   * Whether a caller with {@code team}'s token (null: the platform's, or no token asked) may
+   * register {@code manifest}: only when the manifest names the team as its owner; false after a
+   * 403.
+   */
+  static boolean mayRegister(RoutingContext ctx, String team, JsonObject manifest) {
+    String owner = manifest.getString("owner");
+    if (team == null || team.equals(owner)) {
+      return true;
+    }
+    HttpErrors.send(
+        ctx, 403, BearerToken.notYours(team, "register", manifest.getString("id"), owner));
+    return false;
   }
 
   /** The widget id of the path, or null after a 400. */
@@ -203,7 +239,10 @@ final class WidgetApi {
     return text.toString().toLowerCase(Locale.ROOT);
   }
 
-  /** Finishes a request from an asynchronous result; a busy lock answers 503, anything else 500. */
+  /**
+   * Finishes a request from an asynchronous result; another team's widget answers 403, a busy lock
+   * 503, anything else 500.
+   */
   static final class Replies {
 
     private Replies() {}
@@ -212,6 +251,8 @@ final class WidgetApi {
       return ar -> {
         if (ar.succeeded()) {
           success.handle(ar.result());
+        } else if (ar.cause() instanceof WidgetStore.NotYoursException notYours) {
+          HttpErrors.send(ctx, 403, notYours.getMessage());
         } else if (ar.cause() instanceof WidgetStore.RegistryBusyException busy) {
           ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
           HttpErrors.send(ctx, 503, busy.getMessage());

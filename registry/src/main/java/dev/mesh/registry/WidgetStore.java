@@ -43,6 +43,16 @@ final class WidgetStore {
 
   /** A manifest that passed {@link Manifests#problems}; its id names the widget. */
   Future<Registered> register(JsonObject manifest, Source source, String member, Duration ttl) {
+    return register(manifest, source, member, ttl, null);
+  }
+
+  /**
+   * The same for {@code team} only (null: anybody): a widget registered with another owner stays as
+   * it is, and the answer is a {@link NotYoursException}. The caller checked that the manifest
+   * names the team as its owner.
+   */
+  Future<Registered> register(
+      JsonObject manifest, Source source, String member, Duration ttl, String team) {
     String id = manifest.getString("id");
     return locked(
         id,
@@ -51,6 +61,10 @@ final class WidgetStore {
                 .getRecord(KEY_PREFIX + id)
                 .compose(
                     existing -> {
+                      NotYoursException notYours = notYours(existing, team, "register");
+                      if (notYours != null) {
+                        return Future.failedFuture(notYours);
+                      }
                       long now = System.currentTimeMillis();
                       JsonObject previous = existing == null ? null : existing.getMetadata();
                       JsonObject metadata =
@@ -91,6 +105,11 @@ final class WidgetStore {
 
   /** Extends a widget's life by its TTL; null when there is no such widget. */
   Future<JsonObject> heartbeat(String id) {
+    return heartbeat(id, null);
+  }
+
+  /** The same for {@code team} only (null: anybody); another team's widget is not touched. */
+  Future<JsonObject> heartbeat(String id, String team) {
     return locked(
         id,
         () ->
@@ -100,6 +119,10 @@ final class WidgetStore {
                     existing -> {
                       if (existing == null) {
                         return Future.succeededFuture();
+                      }
+                      NotYoursException notYours = notYours(existing, team, "refresh");
+                      if (notYours != null) {
+                        return Future.failedFuture(notYours);
                       }
                       JsonObject metadata = existing.getMetadata();
                       Long ttlSeconds = metadata.getLong("ttlSeconds");
@@ -112,6 +135,11 @@ final class WidgetStore {
 
   /** Removes a widget on request; false when there was none. */
   Future<Boolean> remove(String id) {
+    return remove(id, null);
+  }
+
+  /** The same for {@code team} only (null: anybody); another team's widget stays. */
+  Future<Boolean> remove(String id, String team) {
     return locked(
         id,
         () ->
@@ -121,6 +149,10 @@ final class WidgetStore {
                     existing -> {
                       if (existing == null) {
                         return Future.succeededFuture(false);
+                      }
+                      NotYoursException notYours = notYours(existing, team, "remove");
+                      if (notYours != null) {
+                        return Future.failedFuture(notYours);
                       }
                       return discovery
                           .unpublish(existing.getRegistration())
@@ -264,6 +296,29 @@ final class WidgetStore {
 
   private static String instant(Long epochMillis) {
     return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+
+  /**
+   * Why {@code team} may not {@code what} the widget of {@code existing}: it is registered with
+   * another owner; null when it may (no team, no widget, or the team's own).
+   */
+  private static NotYoursException notYours(Record existing, String team, String what) {
+    if (team == null || existing == null) {
+      return null;
+    }
+    String owner = existing.getMetadata().getJsonObject("manifest").getString("owner");
+    return team.equals(owner)
+        ? null
+        : new NotYoursException(BearerToken.notYours(team, what, existing.getName(), owner));
+  }
+
+  /** A team's token asked to change a widget of another owner. */
+  static final class NotYoursException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotYoursException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** The cluster lock of a widget could not be had in time. */

@@ -11,9 +11,11 @@ import dev.mesh.gateway.doors.Guard;
 import dev.mesh.gateway.identity.accounts.AccountsApi;
 import dev.mesh.gateway.identity.accounts.CrossSite;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
@@ -56,6 +58,8 @@ public final class Identities implements Concern, Guard {
   private static final List<String> DASHBOARD_PAGES =
       List.of("/", "/index.html", "/catalog.html", "/preview.html");
 
+  private static final long SESSION_LOOKUP_RETRY_MS = 500;
+
   /** The session cookie of mode accounts. */
   public static final String SESSION_COOKIE = "mesh.session";
 
@@ -82,11 +86,13 @@ public final class Identities implements Concern, Guard {
   private final Set<String> admins;
   private final Set<String> editors;
   private final Mode mode;
+  private final boolean secureCookie;
   private final AccountsApi accounts;
   private final List<Door> doors;
 
   private Identities(Vertx vertx, MeshConfig settings, Pool database) {
     mode = settings.choice(Setting.IDENTITY_MODE, Mode.class);
+    secureCookie = settings.flag(Setting.SESSION_COOKIE_SECURE);
     trust = settings.choice(Setting.IDENTITY_TRUST, Trust.class);
     userHeader = settings.string(Setting.IDENTITY_USER_HEADER);
     groupsHeader = settings.string(Setting.IDENTITY_GROUPS_HEADER);
@@ -105,7 +111,7 @@ public final class Identities implements Concern, Guard {
       throw new IllegalArgumentException(
           Setting.IDENTITY_LOCAL_USER.key() + " " + problem(localUser));
     }
-    Door me = Door.get("/api/me", AccessRule.SIGNED_IN).through(Identities::me);
+    Door me = Door.get("/api/me", AccessRule.SIGNED_IN).through(this::me);
     if (mode == Mode.ACCOUNTS) {
       accounts = AccountsApi.on(vertx, settings, database);
       List<Door> all = new ArrayList<>();
@@ -128,7 +134,10 @@ public final class Identities implements Concern, Guard {
    * pixel) gets no session and no cookie.
    */
   private static SessionHandler sessions(Vertx vertx, MeshConfig settings) {
-    return SessionHandler.create(ClusteredSessionStore.create(vertx))
+    // a session written on one member is readable on every other at once (Hazelcast's map writes
+    // to the key's owner before answering), so the store need not keep looking for a missing one
+    // for its default 5 s: a cookie of an ended session is found missing within half a second
+    return SessionHandler.create(ClusteredSessionStore.create(vertx, SESSION_LOOKUP_RETRY_MS))
         .setSessionCookieName(SESSION_COOKIE)
         .setCookieHttpOnlyFlag(true)
         .setCookieSameSite(CookieSameSite.LAX)
@@ -165,11 +174,19 @@ public final class Identities implements Concern, Guard {
     return doors;
   }
 
-  private static void me(RoutingContext ctx) {
+  /**
+   * The caller as JSON; in mode accounts also {@code signOut}, where a form post ends the session
+   * (the dashboard shows a "Sign out" button only where there is a session to end).
+   */
+  private void me(RoutingContext ctx) {
+    JsonObject me = Identity.of(ctx).toJson();
+    if (mode == Mode.ACCOUNTS) {
+      me.put("signOut", AccountsApi.SIGN_OUT);
+    }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(Identity.of(ctx).toJson().encode());
+        .end(me.encode());
   }
 
   /**
@@ -231,9 +248,22 @@ public final class Identities implements Concern, Guard {
       }
       return;
     }
-    Session session = ctx.session();
+    // only a request with the cookie of a stored session has a session to read: asking for one
+    // marks it used, and a used session is stored, and its cookie sent, with any 2xx or 3xx answer
+    // (the redirect to the sign-in page), so every stranger opening a page would leave a session
+    // in the cluster
+    Session session = ctx.request().getCookie(SESSION_COOKIE) == null ? null : ctx.session();
     String name = session == null ? null : session.get(AccountsApi.SESSION_USER);
     if (name == null) {
+      if (session != null) {
+        // a stored session without a person in it: it goes, and its cookie with it
+        session.destroy();
+      } else if (sentSessionCookie(ctx)) {
+        // the cookie of a session that ended (timed out): the session handler found nothing and
+        // took the cookie out of the request, so it never tells the browser to forget it, and the
+        // browser would send it, and wait for the store to look for it, with every request
+        ctx.response().addCookie(expiredSessionCookie());
+      }
       stranger(ctx);
       return;
     }
@@ -260,13 +290,38 @@ public final class Identities implements Concern, Guard {
                 stranger(ctx);
                 return;
               }
-              Role configured = role(person.name(), person.groups());
+              Role configured = namedRole(person.name(), person.groups());
               admitted.accept(
                   new Identity(
                       person.name(),
                       person.groups(),
                       configured.atLeast(person.role()) ? configured : person.role()));
             });
+  }
+
+  /**
+   * Whether the request came with a session cookie, read from its header: the session handler takes
+   * the cookie of an unknown session out of the request's cookies.
+   */
+  private static boolean sentSessionCookie(RoutingContext ctx) {
+    for (String header : ctx.request().headers().getAll(HttpHeaders.COOKIE)) {
+      for (String cookie : header.split(";")) {
+        if (cookie.trim().startsWith(SESSION_COOKIE + "=")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The session cookie with the attributes it was set with, expired. */
+  private Cookie expiredSessionCookie() {
+    return Cookie.cookie(SESSION_COOKIE, "")
+        .setPath("/")
+        .setMaxAge(0)
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.LAX)
+        .setSecure(secureCookie);
   }
 
   /**
@@ -356,6 +411,23 @@ public final class Identities implements Concern, Guard {
       ip = ip.substring("::ffff:".length());
     }
     return ip.startsWith("127.") || ip.equals("::1") || ip.equals("0:0:0:0:0:0:0:1");
+  }
+
+  /**
+   * The role the settings give a person of mode accounts by name or group. A {@code *} there (the
+   * all-in-one's default, everybody an editor) gives nothing: each person's own role, set by an
+   * admin, counts, and a viewer stays a viewer.
+   */
+  private Role namedRole(String user, List<String> groups) {
+    if (named(admins, user, groups)) {
+      return Role.ADMIN;
+    }
+    return named(editors, user, groups) ? Role.EDITOR : Role.VIEWER;
+  }
+
+  /** Whether {@code names} names the user or one of their groups ({@code *} names nobody here). */
+  private static boolean named(Set<String> names, String user, List<String> groups) {
+    return names.contains(user) || groups.stream().anyMatch(names::contains);
   }
 
   private Role role(String user, List<String> groups) {

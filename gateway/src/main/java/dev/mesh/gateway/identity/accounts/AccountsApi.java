@@ -49,6 +49,9 @@ public final class AccountsApi implements Concern {
   /** The sign-in page, in the gateway's webroot. */
   public static final String SIGN_IN_PAGE = "/sign-in.html";
 
+  /** Where a post ends the session (a form post is sent on to the sign-in page). */
+  public static final String SIGN_OUT = "/auth/sign-out";
+
   private static final long MAX_BODY_BYTES = 16 * 1024;
   private static final Contract SIGN_IN = Contract.load("contracts/sign-in.schema.json");
   private static final Contract PERSON = Contract.load("contracts/person.schema.json");
@@ -105,8 +108,7 @@ public final class AccountsApi implements Concern {
         List.of(
             Door.on(HttpMethod.POST, "/auth/sign-in", AccessRule.PUBLIC)
                 .through(body, this::signIn),
-            Door.on(HttpMethod.POST, "/auth/sign-out", AccessRule.PUBLIC)
-                .through(AccountsApi::signOut),
+            Door.on(HttpMethod.POST, SIGN_OUT, AccessRule.PUBLIC).through(AccountsApi::signOut),
             Door.on(HttpMethod.PUT, "/api/me/password", AccessRule.SIGNED_IN)
                 .through(body, this::changeOwnPassword),
             Door.get("/api/admin/people", AccessRule.ADMIN).through(this::list),

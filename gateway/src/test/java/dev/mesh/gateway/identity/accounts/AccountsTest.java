@@ -67,7 +67,8 @@ class AccountsTest {
             .with(Setting.IDENTITY_MODE, "accounts")
             .with(Setting.ACCOUNTS_ADMIN_PASSWORD, ADMIN_PASSWORD)
             .with(Setting.ACCOUNTS_MAX_FAILED_SIGN_INS, MAX_FAILED)
-            .with(Setting.ROLE_EDITORS, "editors");
+            // "*" names nobody in mode accounts: a viewer stays a viewer
+            .with(Setting.ROLE_EDITORS, "editors,*");
     MeshNode node = cluster.start(cluster.config());
     await(
         node.vertx()
@@ -174,6 +175,8 @@ class AccountsTest {
     assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
     assertThat(signInResponse(portA, "cyd", "cyd's long password").statusCode()).isEqualTo(401);
     String cyd = signIn(portB, "cyd", "cyd's second password");
+    HttpResponse<String> viewer = send(portB, "POST", "/api/layouts", cyd, layout("Not mine"));
+    assertThat(viewer.statusCode()).as("a viewer, whatever '*' says").isEqualTo(403);
 
     // and cyd changes it again, knowing the current one
     HttpResponse<String> own =
