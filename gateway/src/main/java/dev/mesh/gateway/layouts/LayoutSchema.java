@@ -1,11 +1,9 @@
 package dev.mesh.gateway.layouts;
 
-import dev.mesh.common.Databases;
 import dev.mesh.common.MeshConfig;
+import dev.mesh.gateway.Schemas;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -16,25 +14,11 @@ import org.flywaydb.core.api.output.MigrateResult;
 final class LayoutSchema {
 
   static final String SCHEMA = "layouts";
-  private static final String MIGRATIONS = "classpath:db/layouts";
 
   private LayoutSchema() {}
 
   /** Migrates to the newest version; fails with the reason when the database cannot be reached. */
   static Future<MigrateResult> migrate(Vertx vertx, MeshConfig settings) {
-    PgConnectOptions options = Databases.connectOptions(settings);
-    return vertx.executeBlocking(
-        () ->
-            Flyway.configure(LayoutSchema.class.getClassLoader())
-                .dataSource(
-                    Databases.jdbcUrl(options, "mesh-gateway-migrations"),
-                    options.getUser(),
-                    options.getPassword())
-                .schemas(SCHEMA)
-                .createSchemas(true)
-                .locations(MIGRATIONS)
-                .load()
-                .migrate(),
-        false);
+    return Schemas.migrate(vertx, settings, SCHEMA);
   }
 }

@@ -4,6 +4,7 @@ import dev.mesh.common.Databases;
 import dev.mesh.common.HttpErrors;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
+import dev.mesh.gateway.Schemas;
 import dev.mesh.gateway.doors.AccessRule;
 import dev.mesh.gateway.doors.Concern;
 import dev.mesh.gateway.doors.Door;
@@ -89,7 +90,8 @@ public final class LayoutsApi implements Concern {
               return prepare(requests)
                   .recover(
                       failure -> {
-                        retry(requests, FIRST_RETRY_MS);
+                        Schemas.retry(
+                            vertx, () -> prepare(requests), FIRST_RETRY_MS, LAST_RETRY_MS);
                         return Future.succeededFuture();
                       });
             });
@@ -117,14 +119,6 @@ public final class LayoutsApi implements Concern {
                   "Layouts are unavailable until their database schema can be prepared: "
                       + failure.getMessage());
             });
-  }
-
-  private void retry(LayoutRequests requests, long delayMs) {
-    vertx.setTimer(
-        delayMs,
-        id ->
-            prepare(requests)
-                .onFailure(again -> retry(requests, Math.min(delayMs * 2, LAST_RETRY_MS))));
   }
 
   @Override

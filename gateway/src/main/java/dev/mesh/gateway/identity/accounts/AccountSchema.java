@@ -2,12 +2,12 @@ package dev.mesh.gateway.identity.accounts;
 
 import dev.mesh.common.Databases;
 import dev.mesh.common.MeshConfig;
+import dev.mesh.gateway.Schemas;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.util.HashMap;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -21,8 +21,6 @@ public final class AccountSchema {
 
   /** The schema of the identity tables: people, team tokens. */
   public static final String SCHEMA = "identity";
-
-  private static final String MIGRATIONS = "classpath:db/identity";
 
   /** Migrations under way, by database. */
   private static final Map<String, Future<MigrateResult>> RUNNING = new HashMap<>();
@@ -38,7 +36,7 @@ public final class AccountSchema {
       if (running != null) {
         return running;
       }
-      Future<MigrateResult> migration = run(vertx, options);
+      Future<MigrateResult> migration = Schemas.migrate(vertx, settings, SCHEMA);
       RUNNING.put(key, migration);
       migration.onComplete(
           done -> {
@@ -48,21 +46,5 @@ public final class AccountSchema {
           });
       return migration;
     }
-  }
-
-  private static Future<MigrateResult> run(Vertx vertx, PgConnectOptions options) {
-    return vertx.executeBlocking(
-        () ->
-            Flyway.configure(AccountSchema.class.getClassLoader())
-                .dataSource(
-                    Databases.jdbcUrl(options, "mesh-gateway-migrations"),
-                    options.getUser(),
-                    options.getPassword())
-                .schemas(SCHEMA)
-                .createSchemas(true)
-                .locations(MIGRATIONS)
-                .load()
-                .migrate(),
-        false);
   }
 }

@@ -6,6 +6,7 @@ import dev.mesh.common.HttpErrors;
 import dev.mesh.common.JsonBodies;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.Setting;
+import dev.mesh.gateway.Schemas;
 import dev.mesh.gateway.doors.AccessRule;
 import dev.mesh.gateway.doors.Concern;
 import dev.mesh.gateway.doors.Door;
@@ -139,7 +140,7 @@ public final class AccountsApi implements Concern {
    */
   @Override
   public Future<?> start() {
-    prepare().onFailure(failure -> retry(1000));
+    prepare().onFailure(failure -> Schemas.retry(vertx, this::prepare, 1000, LAST_RETRY_MS));
     return Future.succeededFuture();
   }
 
@@ -169,11 +170,6 @@ public final class AccountsApi implements Concern {
                     System.Logger.Level.WARNING,
                     "Sign-in is unavailable until the accounts' database can be prepared: "
                         + failure.getMessage()));
-  }
-
-  private void retry(long delayMs) {
-    vertx.setTimer(
-        delayMs, id -> prepare().onFailure(again -> retry(Math.min(delayMs * 2, LAST_RETRY_MS))));
   }
 
   /** The people, for the gateway's check of who is calling. */

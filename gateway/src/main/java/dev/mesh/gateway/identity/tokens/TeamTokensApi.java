@@ -7,6 +7,7 @@ import dev.mesh.common.HttpErrors;
 import dev.mesh.common.JsonBodies;
 import dev.mesh.common.MeshConfig;
 import dev.mesh.common.TeamTokens;
+import dev.mesh.gateway.Schemas;
 import dev.mesh.gateway.doors.AccessRule;
 import dev.mesh.gateway.doors.Concern;
 import dev.mesh.gateway.doors.Door;
@@ -84,7 +85,7 @@ public final class TeamTokensApi implements Concern {
    */
   @Override
   public Future<?> start() {
-    prepare().onFailure(failure -> retry(1000));
+    prepare().onFailure(failure -> Schemas.retry(vertx, this::prepare, 1000, LAST_RETRY_MS));
     MessageConsumer<JsonObject> lookups =
         vertx.eventBus().consumer(Addresses.TEAM_TOKENS, this::lookup);
     return lookups.completion();
@@ -103,11 +104,6 @@ public final class TeamTokensApi implements Concern {
                     System.Logger.Level.WARNING,
                     "Team tokens are unavailable until the identity database can be prepared: "
                         + failure.getMessage()));
-  }
-
-  private void retry(long delayMs) {
-    vertx.setTimer(
-        delayMs, id -> prepare().onFailure(again -> retry(Math.min(delayMs * 2, LAST_RETRY_MS))));
   }
 
   // ---- the registry's question
